@@ -1,0 +1,34 @@
+"""Full training state of a GAN as a `tf.train.Checkpoint`.
+
+Holds G, D, both optimizers (their `iterations` are the step counters that also seed the
+training noise), the EMA weights and an epoch counter: everything needed to resume a run
+exactly. `tf.train.Checkpoint` writes the data files before it updates the `checkpoint`
+index file, so a crash during a save leaves the previous checkpoint as the latest one.
+"""
+
+import tensorflow as tf
+
+
+def gan_checkpoint(gan, epoch=None):
+    """A `tf.train.Checkpoint` of a compiled GAN's whole state.
+
+    Args:
+        gan: a compiled `keras_gan.models.GAN`.
+        epoch: a scalar int64 `tf.Variable` counting finished epochs, or None.
+    """
+    if gan.g_optimizer is None:
+        raise ValueError("`gan` must be compiled before its state can be checkpointed.")
+    state = {
+        "generator": gan.generator,
+        "discriminator": gan.discriminator,
+        "g_optimizer": gan.g_optimizer,
+        "d_optimizer": gan.d_optimizer,
+    }
+    if gan.ema_weights:
+        state["ema_weights"] = gan.ema_weights
+    extra = getattr(gan, "checkpoint_extras", None)  # e.g. an encoder (BiGAN)
+    if callable(extra):
+        state.update(extra())
+    if epoch is not None:
+        state["epoch"] = epoch
+    return tf.train.Checkpoint(**state)

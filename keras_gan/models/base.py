@@ -1,0 +1,461 @@
+"""The base GAN: a `keras.Model` whose `train_step` is the adversarial objective.
+
+Variants subclass `GAN` and override small hooks (`compute_discriminator_loss`,
+`compute_generator_loss`, `discriminator_penalties`, `discriminate`, `generator_inputs`,
+`after_discriminator_step`, ...) instead of copying the step.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gan import losses
+
+GENERATOR_LOSSES = ("non_saturating", "minimax")
+
+
+def _replica_info():
+    """(replica id, number of replicas) of the current replica context."""
+    context = tf.distribute.get_replica_context()
+    if context is None:  # cross-replica context: one logical computation
+        return 0, 1
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def _seeded_global_slice(draw, batch_size, seed):
+    """This replica's slice of a global draw made identically on every replica.
+
+    Every replica draws the whole global batch from the same stateless seed and keeps
+    its own rows. Replicas therefore get distinct noise (keras#18426: a shared seed would
+    give every replica the *same* noise), and the global batch is the same draw whatever
+    the number of replicas, which makes 1-device and N-device runs comparable exactly.
+    """
+    replica_id, num_replicas = _replica_info()
+    values = draw(batch_size * num_replicas, seed)
+    start = replica_id * batch_size
+    return values[start : start + batch_size]
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(keras.Model):
+    """Generative Adversarial Network (Goodfellow et al. 2014, arXiv:1406.2661).
+
+    The discriminator D and the generator G play
+    `min_G max_D E_x[log D(x)] + E_z[log(1 - D(G(z)))]`, optimised by alternating
+    updates: `d_steps` discriminator steps with G fixed, each on a fresh slice of the real
+    batch, then one generator step. G minimises `log(1 - D(G(z)))` ("minimax") or, as the
+    paper recommends in practice, maximises `log D(G(z))` ("non_saturating", the default).
+
+    Works under `tf.distribute` strategies: noise is drawn per replica, each loss is
+    divided by the number of replicas (gradients are summed across replicas), and the
+    logged losses are the true, unscaled values. Create the model and call `compile`
+    inside `strategy.scope()`.
+
+    Args:
+        generator: keras.Model. Maps z `[batch, latent_dim]` (and, for conditional
+            variants, labels `[batch]`) to samples in [-1, 1].
+        discriminator: keras.Model. Maps samples to logits `[batch, 1]` (any rank).
+        latent_dim: int or None. Size of z; inferred from the generator's first input
+            when None. Defaults to None.
+        d_steps: int. Discriminator steps per generator step. Each D step uses its own
+            `1/d_steps` slice of the incoming real batch, so feed batches of
+            `d_steps * batch_size`. Defaults to 1.
+        generator_loss: "non_saturating" or "minimax". Defaults to "non_saturating".
+        label_smoothing: float. One-sided label smoothing of D's real targets
+            (Salimans et al. 2016). Defaults to 0.
+        ema_decay: float or None. When set, keeps an exponential moving average of G's
+            weights (`ema_generator`), used by `generate` and export. Defaults to None.
+        seed: int. Base seed of the training noise; training noise is a pure function of
+            (seed, step), so a resumed run draws what the uninterrupted run drew.
+            Defaults to 0.
+
+    Example:
+    ```python
+    gan = keras_gan.models.GAN(
+        keras_gan.networks.mlp_generator(64, (2,), output_activation=None),
+        keras_gan.networks.mlp_discriminator((2,)),
+    )
+    gan.compile(g_optimizer=keras.optimizers.Adam(1e-4),
+                d_optimizer=keras.optimizers.Adam(1e-4))
+    gan.fit(dataset, epochs=10)
+    samples = gan.generate(1000, seed=0)
+    ```
+    """
+
+    variant = "gan"
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim=None,
+        d_steps=1,
+        generator_loss="non_saturating",
+        label_smoothing=0.0,
+        ema_decay=None,
+        seed=0,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if not isinstance(generator, keras.Model):
+            raise ValueError(
+                f"`generator` must be a keras.Model. Received: generator={generator!r}"
+            )
+        if not isinstance(discriminator, keras.Model):
+            raise ValueError(
+                "`discriminator` must be a keras.Model. "
+                f"Received: discriminator={discriminator!r}"
+            )
+        if generator_loss not in GENERATOR_LOSSES:
+            raise ValueError(
+                f"`generator_loss` must be one of {GENERATOR_LOSSES}. "
+                f"Received: generator_loss={generator_loss!r}"
+            )
+        if not isinstance(d_steps, int) or d_steps < 1:
+            raise ValueError(f"`d_steps` must be a positive integer. Received: d_steps={d_steps!r}")
+        if not 0.0 <= label_smoothing < 1.0:
+            raise ValueError(
+                f"`label_smoothing` must be in [0, 1). Received: label_smoothing={label_smoothing}"
+            )
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise ValueError(f"`ema_decay` must be in (0, 1) or None. Received: ema_decay={ema_decay}")
+        self.generator = generator
+        self.discriminator = discriminator
+        inferred_latent_dim = int(generator.inputs[0].shape[-1]) if generator.inputs else None
+        if latent_dim is None:
+            latent_dim = inferred_latent_dim
+        elif inferred_latent_dim is not None and latent_dim != inferred_latent_dim:
+            raise ValueError(
+                f"`latent_dim` does not match the generator's input width "
+                f"{inferred_latent_dim}. Received: latent_dim={latent_dim}"
+            )
+        self.latent_dim = int(latent_dim)
+        self.d_steps = d_steps
+        self.generator_loss = generator_loss
+        self.label_smoothing = float(label_smoothing)
+        self.ema_decay = ema_decay
+        self.seed = int(seed)
+        self.num_classes = None  # conditional variants set it
+        self._ema_weights = None
+        self._ema_model = None
+        self.g_optimizer = None
+        self.d_optimizer = None
+        self._trackers = {}
+        # Both networks arrive built: marking the GAN built stops `fit` from tracing it
+        # symbolically (which calls `self(images)`, a shape G cannot take).
+        self.built = True
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def image_shape(self):
+        """Shape of one generated sample, e.g. `(32, 32, 1)` or `(2,)`."""
+        return tuple(int(d) for d in self.generator.output_shape[1:])
+
+    def call(self, inputs, training=False):
+        """Generates samples from `z` (or `[z, labels]` for conditional variants)."""
+        return self.generator(inputs, training=training)
+
+    def compile(self, g_optimizer, d_optimizer, jit_compile=False, **kwargs):
+        """Sets the two optimizers and builds them (and the EMA weights) now.
+
+        Call it inside `strategy.scope()` with optimizers created there: optimizers
+        capture the strategy when constructed, and building them before `fit` avoids
+        MirroredStrategy's "must feed a value for placeholder" failure (keras#23085).
+
+        Args:
+            g_optimizer: keras.optimizers.Optimizer for the generator.
+            d_optimizer: keras.optimizers.Optimizer for the discriminator.
+            jit_compile: bool. XLA-compile the train step. Defaults to False ("auto"
+                resolves differently per device; on CPU, XLA made a DCGAN step slower).
+            **kwargs: passed to `keras.Model.compile` (e.g. `run_eagerly`).
+        """
+        for name, optimizer in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer)):
+            if not isinstance(optimizer, keras.optimizers.Optimizer):
+                raise ValueError(
+                    f"`{name}` must be a keras.optimizers.Optimizer. Received: {name}={optimizer!r}"
+                )
+        if g_optimizer is d_optimizer:
+            raise ValueError("`g_optimizer` and `d_optimizer` must be two distinct optimizers.")
+        # optimizer=None: the default rmsprop would otherwise be built over all variables.
+        super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
+        self.g_optimizer = g_optimizer
+        self.d_optimizer = d_optimizer
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self._trackers = {
+            name: keras.metrics.Mean(name=name) for name in self.tracked_loss_names()
+        }
+        if self.ema_decay is not None and self._ema_weights is None:
+            self._build_ema()
+
+    @property
+    def metrics(self):
+        return list(self._trackers.values())
+
+    @property
+    def step(self):
+        """Number of generator updates done so far (the training step)."""
+        return int(self.g_optimizer.iterations.numpy()) if self.g_optimizer else 0
+
+    @property
+    def ema_generator(self):
+        """A copy of the generator holding the EMA weights, or None without EMA."""
+        if self._ema_weights is None:
+            return None
+        for target, ema in zip(self._ema_model.weights, self._ema_weights):
+            target.assign(ema.value)
+        return self._ema_model
+
+    def describe(self):
+        """The model's facts that travel with exports and run directories."""
+        return {
+            "variant": self.variant,
+            "latent_dim": self.latent_dim,
+            "num_classes": self.num_classes,
+            "image_shape": list(self.image_shape),
+            "value_range": [-1.0, 1.0],
+            "step": self.step,
+            "ema": self._ema_weights is not None,
+        }
+
+    def generate(self, n, seed=None, labels=None, batch_size=256, use_ema=True):
+        """Draws `n` samples as a NumPy array (EMA weights when present and `use_ema`).
+
+        Args:
+            n: int. Number of samples.
+            seed: int or None. Same seed, same samples. Defaults to None (random).
+            labels: int array `[n]` or None. Class labels for conditional variants;
+                random when None. Defaults to None.
+            batch_size: int. Generator batch size. Defaults to 256.
+            use_ema: bool. Use the EMA generator when there is one. Defaults to True.
+        """
+        if not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, self.latent_dim)).astype("float32")
+        generator = self.ema_generator if (use_ema and self.ema_decay) else self.generator
+        if self.num_classes is None:
+            inputs = z
+        else:
+            if labels is None:
+                labels = rng.integers(0, self.num_classes, size=n)
+            labels = np.asarray(labels, dtype="int32").reshape(-1)
+            if labels.shape[0] != n or labels.min() < 0 or labels.max() >= self.num_classes:
+                raise ValueError(
+                    f"`labels` must be {n} integers in [0, {self.num_classes}). "
+                    f"Received: labels with shape {labels.shape}, range "
+                    f"[{labels.min()}, {labels.max()}]"
+                )
+            inputs = [z, labels]
+        return generator.predict(inputs, batch_size=batch_size, verbose=0)
+
+    # ---------------------------------------------------------------- hooks
+
+    def tracked_loss_names(self):
+        """Names of the values logged by `train_step` (a Mean tracker each)."""
+        return ("d_loss", "g_loss")
+
+    def sample_latent(self, batch_size, seed):
+        """z ~ N(0, I) for this replica, `[batch_size, latent_dim]`, from a stateless seed."""
+        return _seeded_global_slice(
+            lambda n, s: tf.random.stateless_normal((n, self.latent_dim), seed=s),
+            batch_size,
+            seed,
+        )
+
+    def sample_labels(self, batch_size, seed):
+        """Uniform class labels for conditional variants (None when unconditional)."""
+        if self.num_classes is None:
+            return None
+        return _seeded_global_slice(
+            lambda n, s: tf.random.stateless_uniform(
+                (n,), seed=s, minval=0, maxval=self.num_classes, dtype=tf.int32
+            ),
+            batch_size,
+            seed,
+        )
+
+    def generator_inputs(self, z, labels):
+        """What G is called with: `z`, or `[z, labels]` for conditional variants."""
+        return z if labels is None else [z, labels]
+
+    def discriminate(self, samples, labels, training):
+        """D's outputs (logits) for samples; conditional variants also pass labels."""
+        return self.discriminator(samples, training=training)
+
+    def compute_discriminator_loss(self, real_logits, fake_logits):
+        """The adversarial D loss (mean over this replica's batch)."""
+        return losses.minimax_discriminator_loss(
+            real_logits, fake_logits, label_smoothing=self.label_smoothing
+        )
+
+    def compute_generator_loss(self, fake_logits):
+        """The adversarial G loss (mean over this replica's batch)."""
+        if self.generator_loss == "minimax":
+            return losses.minimax_generator_loss(fake_logits)
+        return losses.non_saturating_generator_loss(fake_logits)
+
+    def discriminator_penalties(self, real, real_labels, fake, fake_labels, seed):
+        """Extra D loss terms, already weighted: `{name: scalar}` (e.g. gradient penalty)."""
+        return {}
+
+    def generator_penalties(self, z, labels, fake, seed):
+        """Extra G loss terms, already weighted: `{name: scalar}`."""
+        return {}
+
+    def discriminator_losses(self, real, real_labels, fake, fake_labels, seed):
+        """All D loss terms: `{"d_loss": total, **penalties}`."""
+        real_logits = self.discriminate(real, real_labels, training=True)
+        fake_logits = self.discriminate(fake, fake_labels, training=True)
+        loss = self.compute_discriminator_loss(real_logits, fake_logits)
+        penalties = self.discriminator_penalties(real, real_labels, fake, fake_labels, seed)
+        return {"d_loss": loss + sum(penalties.values()), **penalties}
+
+    def generator_losses(self, z, labels, fake, seed):
+        """All G loss terms: `{"g_loss": total, **penalties}`."""
+        fake_logits = self.discriminate(fake, labels, training=True)
+        loss = self.compute_generator_loss(fake_logits)
+        penalties = self.generator_penalties(z, labels, fake, seed)
+        return {"g_loss": loss + sum(penalties.values()), **penalties}
+
+    def after_discriminator_step(self):
+        """Runs after each D update (e.g. WGAN weight clipping)."""
+
+    def after_generator_step(self):
+        """Runs after each G update; updates the EMA weights."""
+        if self._ema_weights is not None:
+            self._update_ema()
+
+    # --------------------------------------------------------------- the step
+
+    def unpack(self, data):
+        """Splits a batch into (samples, labels or None)."""
+        if isinstance(data, (tuple, list)):
+            if len(data) == 1:
+                return data[0], None
+            return data[0], data[1]
+        return data, None
+
+    def _step_seed(self, stream):
+        """A stateless seed that depends only on (seed, training step, stream)."""
+        step = tf.cast(self.g_optimizer.iterations, tf.int32)
+        seed = tf.random.experimental.stateless_fold_in(tf.constant([self.seed, 0]), step)
+        return tf.random.experimental.stateless_fold_in(seed, stream)
+
+    def train_step(self, data):
+        real, labels = self.unpack(data)
+        _, num_replicas = _replica_info()
+        real_chunks = tf.split(real, self.d_steps) if self.d_steps > 1 else [real]
+        label_chunks = (
+            tf.split(labels, self.d_steps) if labels is not None and self.d_steps > 1 else [labels] * self.d_steps
+        )
+        logs = {}
+        for k in range(self.d_steps):
+            logs.update(self._discriminator_step(real_chunks[k], label_chunks[k], stream=2 * k, num_replicas=num_replicas))
+        logs.update(self._generator_step(tf.shape(real_chunks[0])[0], stream=2 * self.d_steps, num_replicas=num_replicas))
+        return self._update_trackers(logs)
+
+    def _discriminator_step(self, real, real_labels, stream, num_replicas):
+        batch_size = tf.shape(real)[0]
+        z = self.sample_latent(batch_size, self._step_seed(stream))
+        fake_labels = self.sample_labels(batch_size, self._step_seed(stream + 1))
+        # G's forward pass stays outside the tape: D's update needs no gradient through it.
+        fake = self.generator(self.generator_inputs(z, fake_labels), training=True)
+        with tf.GradientTape() as tape:
+            terms = self.discriminator_losses(real, real_labels, fake, fake_labels, self._step_seed(stream + 1))
+            # Gradients are summed across replicas: scale each replica's mean by 1/N.
+            scaled_loss = terms["d_loss"] / num_replicas
+        variables = self.discriminator.trainable_variables
+        grads = tape.gradient(scaled_loss, variables)
+        self.d_optimizer.apply_gradients(zip(grads, variables))
+        self.after_discriminator_step()
+        return terms
+
+    def _generator_step(self, batch_size, stream, num_replicas):
+        z = self.sample_latent(batch_size, self._step_seed(stream))
+        labels = self.sample_labels(batch_size, self._step_seed(stream + 1))
+        with tf.GradientTape() as tape:
+            fake = self.generator(self.generator_inputs(z, labels), training=True)
+            terms = self.generator_losses(z, labels, fake, self._step_seed(stream + 1))
+            scaled_loss = terms["g_loss"] / num_replicas
+        variables = self.generator.trainable_variables
+        grads = tape.gradient(scaled_loss, variables)
+        self.g_optimizer.apply_gradients(zip(grads, variables))
+        self.after_generator_step()
+        return terms
+
+    def test_step(self, data):
+        """Both losses on a batch, without updates (noise from a fixed evaluation stream)."""
+        real, labels = self.unpack(data)
+        batch_size = tf.shape(real)[0]
+        z = self.sample_latent(batch_size, self._step_seed(10_000))
+        fake_labels = self.sample_labels(batch_size, self._step_seed(10_001))
+        fake = self.generator(self.generator_inputs(z, fake_labels), training=False)
+        real_logits = self.discriminate(real, labels, training=False)
+        fake_logits = self.discriminate(fake, fake_labels, training=False)
+        logs = {
+            "d_loss": self.compute_discriminator_loss(real_logits, fake_logits),
+            "g_loss": self.compute_generator_loss(fake_logits),
+        }
+        return self._update_trackers(logs)
+
+    def _update_trackers(self, logs):
+        # Trackers get the true per-replica means, never the 1/N-scaled training losses.
+        for name, value in logs.items():
+            if name in self._trackers:
+                self._trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self._trackers.items()}
+
+    # --------------------------------------------------------------- EMA
+
+    def _build_ema(self):
+        # Separate variables with "only_first_replica" aggregation: every replica computes
+        # the same average, and a variable with the default "none" aggregation could not
+        # be assigned in a replica context under MirroredStrategy.
+        self._ema_weights = [
+            keras.Variable(
+                w.value,
+                trainable=False,
+                aggregation="only_first_replica",
+                name=f"ema_{i}",
+            )
+            for i, w in enumerate(self.generator.weights)
+        ]
+        self._ema_model = keras.models.clone_model(self.generator)
+        self._ema_model.set_weights(self.generator.get_weights())
+
+    def _update_ema(self):
+        trainable = {id(v) for v in self.generator.trainable_weights}
+        for ema, weight in zip(self._ema_weights, self.generator.weights):
+            if id(weight) in trainable:
+                ema.assign(ema.value * self.ema_decay + weight.value * (1.0 - self.ema_decay))
+            else:  # buffers such as batch-norm statistics are copied (as StyleGAN2-ADA does)
+                ema.assign(weight.value)
+
+    @property
+    def ema_weights(self):
+        """The EMA variables (for checkpoints), or an empty list without EMA."""
+        return list(self._ema_weights or [])
+
+    # --------------------------------------------------------------- config
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "d_steps": self.d_steps,
+            "generator_loss": self.generator_loss,
+            "label_smoothing": self.label_smoothing,
+            "ema_decay": self.ema_decay,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
+        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        return cls(**config)

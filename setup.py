@@ -1,0 +1,41 @@
+"""keras-gan: every well-known GAN as a keras.Model, trained with model.fit."""
+
+from setuptools import find_packages, setup
+
+# TensorFlow is chosen through an extra so that the same package installs on a CPU-only
+# machine (`tensorflow-cpu`, ~250 MB) and on a GPU host (`tensorflow[and-cuda]`, ~600 MB+):
+# a requirement on one is not satisfied by the other, so the core cannot name either.
+TF_VERSION = "2.21.0"
+
+setup(
+    name="keras-gan",
+    version="0.1.0",
+    description="Generative Adversarial Networks for Keras 3 / TensorFlow: train with "
+    "model.fit on one or many devices, evaluate, export to SavedModel and ONNX.",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.11",
+    packages=find_packages(include=["keras_gan", "keras_gan.*", "trainers", "trainers.*",
+                                    "export", "export.*"]),
+    install_requires=[
+        "keras>=3.15,<4",
+        "tensorflow-datasets>=4.9.10",
+        "onnx>=1.23",
+        "onnxruntime>=1.20",
+        "tf2onnx>=1.17",  # 1.16 pins protobuf 3.20, impossible beside TF 2.21
+        "absl-py>=2.1",
+        "numpy>=1.26",
+        "scipy>=1.11",
+        "scikit-learn>=1.4",  # bundled offline `digits` data set
+        "pillow>=10",  # PNG sample grids, image folders
+        "matplotlib>=3.8",  # loss and metric curves
+        "tqdm>=4.66",
+    ],
+    extras_require={
+        "cpu": [f"tensorflow-cpu=={TF_VERSION}"],
+        "gpu": [f"tensorflow[and-cuda]=={TF_VERSION}"],
+        "test": ["pytest>=8"],
+    },
+    entry_points={"console_scripts": ["keras-gan=trainers.cli:main"]},
+)

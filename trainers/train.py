@@ -1,0 +1,344 @@
+"""`keras-gan train`: trains a variant on a data set and writes a run directory.
+
+The run directory holds everything to resume exactly and everything to look at:
+
+    config.json          the resolved training configuration
+    model.json           the model's facts (`GAN.describe()`), updated at each checkpoint
+    checkpoints/         G, D, both optimizers, EMA weights, epoch (tf.train.Checkpoint)
+    samples/epoch_XXXX.png   samples from fixed noise after each epoch
+    losses.csv, losses.png   logged losses per epoch
+    generator.keras      the final generator (and ema_generator.keras with EMA)
+"""
+
+import dataclasses
+import json
+import math
+import os
+
+import keras
+import tensorflow as tf
+
+from keras_gan import callbacks as gan_callbacks
+from keras_gan import data as gan_data
+from keras_gan.checkpoints import gan_checkpoint
+from trainers import recipes
+from trainers.strategies import STRATEGIES, make_strategy
+
+# Settings that decide what a checkpoint contains: a resumed run must keep them.
+_STATE_KEYS = (
+    "variant", "dataset", "image_size", "latent_dim", "batch_size", "d_steps",
+    "base_filters", "hidden_units", "seed", "ema_decay", "generator_loss",
+)
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; the last good checkpoint was kept."""
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """What to train, on what, for how long. `None` fields take the recipe's default.
+
+    Attributes:
+        variant: str. One of `trainers.recipes.VARIANTS`.
+        dataset: str. A `keras_gan.data` source: "digits", "ring8", "grid25", a path
+            or a TFDS name.
+        output_dir: str or None. Run directory; `runs/<variant>-<dataset>` when None.
+        resume: bool. Continue the run in `output_dir` from its last checkpoint.
+        steps: int or None. Total training steps (overrides `epochs`).
+    """
+
+    variant: str = "dcgan"
+    dataset: str = "digits"
+    data_dir: str | None = None
+    image_size: int | None = None
+    output_dir: str | None = None
+    resume: bool = False
+    strategy: str = "default"
+    seed: int = 0
+    epochs: int | None = None
+    steps: int | None = None
+    batch_size: int | None = None
+    latent_dim: int | None = None
+    g_lr: float | None = None
+    d_lr: float | None = None
+    beta_1: float | None = None
+    beta_2: float | None = None
+    d_steps: int | None = None
+    generator_loss: str | None = None
+    label_smoothing: float | None = None
+    ema_decay: float | None = None
+    base_filters: int | None = None
+    hidden_units: int | None = None
+    num_samples: int = 64
+    verbose: int = 1
+
+
+@dataclasses.dataclass
+class RunResult:
+    output_dir: str
+    history: dict
+    gan: object
+    start_epoch: int
+    sample_grid: str | None
+
+
+def _default_output_dir(config):
+    name = os.path.basename(os.path.normpath(config.dataset)).replace(":", "_") or "data"
+    return os.path.join("runs", f"{config.variant}-{name}")
+
+
+def resolve(config, kind):
+    """The full configuration: recipe defaults for (variant, kind), then explicit values."""
+    if config.strategy not in STRATEGIES:
+        raise ValueError(f"Unknown strategy {config.strategy!r}. Expected one of {list(STRATEGIES)}.")
+    resolved = recipes.defaults(config.variant, kind)
+    for key, value in dataclasses.asdict(config).items():
+        if value is not None or key not in resolved:
+            resolved[key] = value
+    for key in ("batch_size", "latent_dim", "d_steps"):
+        if not isinstance(resolved[key], int) or resolved[key] < 1:
+            raise ValueError(f"`{key}` must be a positive integer. Received: {key}={resolved[key]!r}")
+    for key in ("epochs", "steps"):
+        if resolved[key] is not None and (not isinstance(resolved[key], int) or resolved[key] < 1):
+            raise ValueError(f"`{key}` must be a positive integer. Received: {key}={resolved[key]!r}")
+    resolved["output_dir"] = resolved["output_dir"] or _default_output_dir(config)
+    return resolved
+
+
+def _check_resumable(saved, resolved):
+    changed = {
+        k: (saved.get(k), resolved.get(k)) for k in _STATE_KEYS if saved.get(k) != resolved.get(k)
+    }
+    if changed:
+        details = ", ".join(f"{k}: run has {a!r}, got {b!r}" for k, (a, b) in changed.items())
+        raise ValueError(
+            f"Cannot resume {resolved['output_dir']!r} with a different configuration ({details})."
+        )
+
+
+def _read_history(csv_path):
+    if not os.path.exists(csv_path):
+        return {}
+    import csv
+
+    with open(csv_path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    history = {}
+    for row in rows:
+        for key, value in row.items():
+            if key != "epoch":
+                history.setdefault(key, []).append(float(value))
+    return history
+
+
+def _truncate_csv(csv_path, epochs_kept):
+    """Drops CSV rows of epochs after the checkpoint being resumed (they will be redone)."""
+    if not os.path.exists(csv_path):
+        return
+    with open(csv_path, encoding="utf-8") as f:
+        lines = f.readlines()
+    with open(csv_path, "w", encoding="utf-8") as f:
+        f.writelines(lines[: 1 + epochs_kept])
+
+
+def train(config, data=None):
+    """Trains per `config` and returns a `RunResult`.
+
+    Args:
+        config: TrainConfig.
+        data: keras_gan.data.ArrayData or None. In-memory data to use instead of
+            loading `config.dataset` (tests and notebooks).
+
+    Raises:
+        ValueError: bad configuration, or an existing run directory without `resume`.
+        TrainingDiverged: a loss became non-finite (the last good checkpoint is kept).
+    """
+    if data is None:
+        data = gan_data.load_arrays(
+            config.dataset, image_size=config.image_size, data_dir=config.data_dir, seed=config.seed
+        )
+    kind = "toy" if data.images.ndim == 2 else "image"
+    resolved = resolve(config, kind)
+    if kind == "image":
+        resolved["image_size"] = int(data.images.shape[1])
+    out = resolved["output_dir"]
+    config_path = os.path.join(out, "config.json")
+    checkpoint_dir = os.path.join(out, "checkpoints")
+
+    if config.resume:
+        if not os.path.exists(config_path):
+            raise ValueError(
+                f"Cannot resume: {config_path!r} does not exist. Received: output_dir={out!r}"
+            )
+        with open(config_path, encoding="utf-8") as f:
+            _check_resumable(json.load(f), resolved)
+    elif os.path.exists(config_path):
+        raise ValueError(
+            f"Run directory {out!r} already holds a run. Pass --resume to continue it or "
+            "choose another --output-dir."
+        )
+    os.makedirs(out, exist_ok=True)
+    gan_callbacks.write_json(config_path, resolved)
+
+    global_batch = resolved["batch_size"] * resolved["d_steps"]
+    steps_per_epoch = len(data.images) // global_batch
+    if steps_per_epoch < 1:
+        raise ValueError(
+            f"The data set has {len(data.images)} examples, fewer than one batch of "
+            f"{global_batch} (batch_size x d_steps). Received: batch_size={resolved['batch_size']}"
+        )
+    epochs = resolved["epochs"]
+    if resolved["steps"] is not None:
+        steps_per_epoch = min(steps_per_epoch, resolved["steps"])
+        epochs = math.ceil(resolved["steps"] / steps_per_epoch)
+
+    strategy = make_strategy(resolved["strategy"])
+    keras.utils.set_random_seed(resolved["seed"])
+    with strategy.scope():
+        gan = recipes.build_gan(resolved["variant"], data.element_shape, resolved, data.num_classes)
+        g_optimizer, d_optimizer = recipes.build_optimizers(resolved["variant"], resolved)
+        gan.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer)
+        epoch_counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+    checkpoint = gan_checkpoint(gan, epoch_counter)
+
+    start_epoch = 0
+    if config.resume:
+        latest = tf.train.latest_checkpoint(checkpoint_dir)
+        if latest is None:
+            raise ValueError(f"Cannot resume: no checkpoint in {checkpoint_dir!r}.")
+        checkpoint.restore(latest).assert_existing_objects_matched()
+        start_epoch = int(epoch_counter.numpy())
+        _truncate_csv(os.path.join(out, "losses.csv"), start_epoch)
+
+    csv_path = os.path.join(out, "losses.csv")
+    sample_grid = gan_callbacks.SampleGrid(
+        os.path.join(out, "samples"),
+        num_samples=resolved["num_samples"] if kind == "image" else 2000,
+        seed=resolved["seed"],
+        reference=data.images[:2000] if kind == "toy" else None,
+    )
+    stop_on_nan = gan_callbacks.StopOnNaN()
+    callbacks = [
+        stop_on_nan,
+        gan_callbacks.GANCheckpoint(
+            checkpoint, checkpoint_dir, epoch_counter, facts_path=os.path.join(out, "model.json")
+        ),
+        keras.callbacks.CSVLogger(csv_path, append=start_epoch > 0),
+        gan_callbacks.LossCurves(os.path.join(out, "losses.png"), history=_read_history(csv_path)),
+        sample_grid,
+    ]
+    history = {}
+    if start_epoch < epochs:
+        dataset = gan_data.epoch_dataset(
+            data,
+            batch_size=global_batch,
+            seed=resolved["seed"],
+            start_epoch=start_epoch,
+            num_epochs=epochs - start_epoch,
+        )
+        history = gan.fit(
+            dataset,
+            epochs=epochs,
+            initial_epoch=start_epoch,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=callbacks,
+            verbose=resolved["verbose"],
+        ).history
+    if stop_on_nan.stopped_at is not None:
+        epoch, batch, bad = stop_on_nan.stopped_at
+        latest = tf.train.latest_checkpoint(checkpoint_dir)
+        raise TrainingDiverged(
+            f"Training stopped: non-finite loss {bad} at epoch {epoch + 1}, batch {batch + 1}. "
+            f"The last good checkpoint is kept: {latest or 'none (no epoch finished)'}. "
+            "Lower the learning rates or check the data."
+        )
+    _save_final(gan, out)
+    return RunResult(out, history, gan, start_epoch, sample_grid.last_path)
+
+
+def _save_final(gan, out):
+    gan_callbacks.write_json(os.path.join(out, "model.json"), gan.describe())
+    _save_model_atomic(gan.generator, os.path.join(out, "generator.keras"))
+    if gan.ema_generator is not None:
+        _save_model_atomic(gan.ema_generator, os.path.join(out, "ema_generator.keras"))
+
+
+def _save_model_atomic(model, path):
+    tmp = path[: -len(".keras")] + ".tmp.keras"
+    model.save(tmp)
+    os.replace(tmp, path)
+
+
+def config_from_args(args):
+    """A TrainConfig from parsed command-line arguments (same names)."""
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    return TrainConfig(**{k: v for k, v in vars(args).items() if k in fields})
+
+
+def add_arguments(parser):
+    """Flags of `keras-gan train` (defaults come from the recipe when omitted)."""
+    parser.add_argument("--variant", default="dcgan", choices=recipes.VARIANTS,
+                        help="Training objective and its recipe. Default: dcgan.")
+    parser.add_argument("--dataset", default="digits",
+                        help="digits | ring8 | grid25 | a path (image folder, IDX, .npz) | "
+                        "tfds:NAME. Default: digits (bundled, offline).")
+    parser.add_argument("--data-dir", dest="data_dir", help="TFDS data_dir.")
+    parser.add_argument("--image-size", dest="image_size", type=int,
+                        help="Resize images to this size (16, 28, 32, 64, 128).")
+    parser.add_argument("--output-dir", dest="output_dir",
+                        help="Run directory. Default: runs/<variant>-<dataset>.")
+    parser.add_argument("--resume", action="store_true", help="Continue the run in --output-dir.")
+    parser.add_argument("--strategy", default="default", choices=STRATEGIES)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--steps", type=int, help="Total training steps (instead of --epochs).")
+    parser.add_argument("--batch-size", dest="batch_size", type=int)
+    parser.add_argument("--latent-dim", dest="latent_dim", type=int)
+    parser.add_argument("--g-lr", dest="g_lr", type=float, help="Generator learning rate.")
+    parser.add_argument("--d-lr", dest="d_lr", type=float, help="Discriminator learning rate.")
+    parser.add_argument("--beta-1", dest="beta_1", type=float)
+    parser.add_argument("--beta-2", dest="beta_2", type=float)
+    parser.add_argument("--d-steps", dest="d_steps", type=int)
+    parser.add_argument("--generator-loss", dest="generator_loss",
+                        choices=("non_saturating", "minimax"))
+    parser.add_argument("--label-smoothing", dest="label_smoothing", type=float)
+    parser.add_argument("--ema-decay", dest="ema_decay", type=float)
+    parser.add_argument("--base-filters", dest="base_filters", type=int)
+    parser.add_argument("--hidden-units", dest="hidden_units", type=int)
+    parser.add_argument("--num-samples", dest="num_samples", type=int, default=64,
+                        help="Images in each sample grid.")
+    parser.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
+
+
+def run(args):
+    config = config_from_args(args)
+    if config.strategy == "mirrored":
+        _split_cpu_if_alone()
+    try:
+        result = train(config)
+    except TrainingDiverged as e:
+        print(f"error: {e}")
+        return 1
+    print(f"Run directory: {result.output_dir}")
+    print(f"Last sample grid: {result.sample_grid}")
+    if result.history:
+        last = {k: round(v[-1], 4) for k, v in result.history.items()}
+        print(f"Final losses: {last}")
+    return 0
+
+
+def _split_cpu_if_alone():
+    """On a CPU-only host, two logical CPUs give MirroredStrategy two replicas."""
+    if tf.config.list_physical_devices("GPU"):
+        return
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+        )
+    except RuntimeError:  # the runtime is already initialised: keep what exists
+        pass
+
+
+__all__ = ["RunResult", "TrainConfig", "TrainingDiverged", "add_arguments", "run", "train"]

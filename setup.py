@@ -21,6 +21,9 @@ setup(
     install_requires=[
         "keras>=3.15,<4",
         "tensorflow-datasets>=4.9.10",
+        # TFDS needs it to prepare package-defined builders on Python >= 3.9 but declares
+        # it only for older Pythons (tensorflow/datasets#11212).
+        "importlib_resources>=6",
         "onnx>=1.23",
         "onnxruntime>=1.20",
         "tf2onnx>=1.17",  # 1.16 pins protobuf 3.20, impossible beside TF 2.21

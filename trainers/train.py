@@ -31,6 +31,18 @@ _STATE_KEYS = (
 )
 
 
+def _parse_option(text):
+    """`key=value` -> (key, value); the value is read as JSON when it parses (numbers,
+    true/false, null), else kept as a string."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise ValueError(f"`--option` must look like key=value. Received: --option {text!r}")
+    try:
+        return key.replace("-", "_"), json.loads(raw)
+    except json.JSONDecodeError:
+        return key.replace("-", "_"), raw
+
+
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite; the last good checkpoint was kept."""
 
@@ -40,12 +52,14 @@ class TrainConfig:
     """What to train, on what, for how long. `None` fields take the recipe's default.
 
     Attributes:
-        variant: str. One of `trainers.recipes.VARIANTS`.
+        variant: str. A registered recipe (`trainers.recipes.REGISTRY`).
         dataset: str. A `keras_gan.data` source: "digits", "ring8", "grid25", a path
             or a TFDS name.
         output_dir: str or None. Run directory; `runs/<variant>-<dataset>` when None.
         resume: bool. Continue the run in `output_dir` from its last checkpoint.
         steps: int or None. Total training steps (overrides `epochs`).
+        options: dict. Variant-specific settings of the recipe (e.g. `gp_weight`),
+            overriding its defaults; unknown keys are an error.
     """
 
     variant: str = "dcgan"
@@ -72,6 +86,10 @@ class TrainConfig:
     hidden_units: int | None = None
     num_samples: int = 64
     verbose: int = 1
+    options: dict = dataclasses.field(default_factory=dict)
+
+
+_FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 
 
 @dataclasses.dataclass
@@ -94,8 +112,17 @@ def resolve(config, kind):
         raise ValueError(f"Unknown strategy {config.strategy!r}. Expected one of {list(STRATEGIES)}.")
     resolved = recipes.defaults(config.variant, kind)
     for key, value in dataclasses.asdict(config).items():
-        if value is not None or key not in resolved:
+        if key != "options" and (value is not None or key not in resolved):
             resolved[key] = value
+    for key, value in config.options.items():
+        if key not in resolved or key in _FIELDS:
+            settable = sorted(set(resolved) - _FIELDS)
+            raise ValueError(
+                f"Unknown option {key!r} for variant {config.variant!r}. Expected one of "
+                f"{settable} (other settings have their own flags)."
+            )
+        resolved[key] = value
+    resolved.pop("options", None)
     for key in ("batch_size", "latent_dim", "d_steps"):
         if not isinstance(resolved[key], int) or resolved[key] < 1:
             raise ValueError(f"`{key}` must be a positive integer. Received: {key}={resolved[key]!r}")
@@ -154,10 +181,17 @@ def train(config, data=None):
         ValueError: bad configuration, or an existing run directory without `resume`.
         TrainingDiverged: a loss became non-finite (the last good checkpoint is kept).
     """
+    recipe = recipes.get(config.variant)
     if data is None:
         data = gan_data.load_arrays(
-            config.dataset, image_size=config.image_size, data_dir=config.data_dir, seed=config.seed
+            config.dataset,
+            image_size=config.image_size,
+            data_dir=config.data_dir,
+            with_labels=recipe.needs_labels,
+            seed=config.seed,
         )
+    elif recipe.needs_labels and data.labels is None:
+        raise ValueError(f"Variant {config.variant!r} needs labels; data set {data.name!r} has none.")
     kind = "toy" if data.images.ndim == 2 else "image"
     resolved = resolve(config, kind)
     if kind == "image":
@@ -196,8 +230,8 @@ def train(config, data=None):
     strategy = make_strategy(resolved["strategy"])
     keras.utils.set_random_seed(resolved["seed"])
     with strategy.scope():
-        gan = recipes.build_gan(resolved["variant"], data.element_shape, resolved, data.num_classes)
-        g_optimizer, d_optimizer = recipes.build_optimizers(resolved["variant"], resolved)
+        gan = recipe.build(data.element_shape, resolved, data.num_classes)
+        g_optimizer, d_optimizer = recipe.optimizers(resolved)
         gan.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer)
         epoch_counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
     checkpoint = gan_checkpoint(gan, epoch_counter)
@@ -236,6 +270,7 @@ def train(config, data=None):
             seed=resolved["seed"],
             start_epoch=start_epoch,
             num_epochs=epochs - start_epoch,
+            with_labels=recipe.needs_labels,
         )
         history = gan.fit(
             dataset,
@@ -272,13 +307,14 @@ def _save_model_atomic(model, path):
 
 def config_from_args(args):
     """A TrainConfig from parsed command-line arguments (same names)."""
-    fields = {f.name for f in dataclasses.fields(TrainConfig)}
-    return TrainConfig(**{k: v for k, v in vars(args).items() if k in fields})
+    values = {k: v for k, v in vars(args).items() if k in _FIELDS and k != "options"}
+    options = dict(_parse_option(text) for text in (getattr(args, "option", None) or []))
+    return TrainConfig(**values, options=options)
 
 
 def add_arguments(parser):
     """Flags of `keras-gan train` (defaults come from the recipe when omitted)."""
-    parser.add_argument("--variant", default="dcgan", choices=recipes.VARIANTS,
+    parser.add_argument("--variant", default="dcgan", choices=sorted(recipes.REGISTRY),
                         help="Training objective and its recipe. Default: dcgan.")
     parser.add_argument("--dataset", default="digits",
                         help="digits | ring8 | grid25 | a path (image folder, IDX, .npz) | "
@@ -309,6 +345,9 @@ def add_arguments(parser):
     parser.add_argument("--num-samples", dest="num_samples", type=int, default=64,
                         help="Images in each sample grid.")
     parser.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
+    parser.add_argument("--option", action="append", metavar="KEY=VALUE",
+                        help="A variant-specific setting of the recipe, e.g. gp_weight=10 "
+                        "(repeatable).")
 
 
 def run(args):

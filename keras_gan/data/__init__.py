@@ -1,0 +1,29 @@
+"""Data sets for keras-gan: built-in, TFDS, image folders, IDX and NPZ files.
+
+Everything becomes float32: images NHWC in [-1, 1] (`p / 127.5 - 1` for 8-bit pixels),
+2-D toy data as `[N, 2]` points.
+
+- `load_arrays(source, ...)` -> `ArrayData` (in memory).
+- `load(source, batch_size=..., ...)` -> shuffled, batched `tf.data.Dataset` for `fit`.
+- `epoch_dataset(data, batch_size=..., seed=..., ...)` -> the deterministic, resumable
+  stream the trainer uses.
+"""
+
+from keras_gan.data.arrays import ArrayData
+from keras_gan.data.idx import read_idx
+from keras_gan.data.pipeline import epoch_dataset, epoch_permutation, from_arrays, load
+from keras_gan.data.sources import BUILTIN_DATASETS, load_arrays
+from keras_gan.data.toy import TOY_DATASETS, toy_modes
+
+__all__ = [
+    "ArrayData",
+    "BUILTIN_DATASETS",
+    "TOY_DATASETS",
+    "epoch_dataset",
+    "epoch_permutation",
+    "from_arrays",
+    "load",
+    "load_arrays",
+    "read_idx",
+    "toy_modes",
+]

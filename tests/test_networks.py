@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+
+from keras_gan import networks
+
+
+@pytest.mark.parametrize("size", [16, 28, 32, 64, 128])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_dcgan_shapes(size, channels):
+    generator = networks.dcgan_generator(32, (size, size, channels), base_filters=8)
+    discriminator = networks.dcgan_discriminator((size, size, channels), base_filters=8)
+    assert generator.output_shape == (None, size, size, channels)
+    assert discriminator.output_shape == (None, 1)
+    images = generator(np.random.default_rng(0).standard_normal((3, 32)).astype("float32"))
+    assert images.shape == (3, size, size, channels)
+    assert np.all(np.abs(images) <= 1.0)  # tanh range
+    assert discriminator(images).shape == (3, 1)
+
+
+def test_dcgan_28_is_the_tensorflow_tutorial_network():
+    # Parameter counts printed by the TensorFlow DCGAN tutorial's model.summary().
+    assert networks.dcgan_generator(100, (28, 28, 1)).count_params() == 2_330_944
+    assert networks.dcgan_discriminator((28, 28, 1)).count_params() == 212_865
+
+
+def test_dcgan_64_layout_follows_the_paper():
+    generator = networks.dcgan_generator(100, (64, 64, 3), base_filters=64)
+    deconvs = [l for l in generator.layers if l.__class__.__name__ == "Conv2DTranspose"]
+    # 4x4x512 -> 8x8x256 -> 16x16x128 -> 32x32x64 -> 64x64x3
+    assert [l.filters for l in deconvs] == [256, 128, 64, 3]
+    assert generator.get_layer("project").units == 4 * 4 * 512
+
+
+@pytest.mark.parametrize("bad", [(48, 48, 3), (32, 16, 3), (8, 8, 1), (32, 32), "32"])
+def test_bad_image_shape_names_argument_and_valid_sizes(bad):
+    with pytest.raises(ValueError, match=r"image_shape.*\(16, 28, 32, 64, 128\).*Received"):
+        networks.dcgan_generator(16, bad)
+    with pytest.raises(ValueError, match="image_shape"):
+        networks.dcgan_discriminator(bad)
+
+
+def test_bad_normalization_and_latent_dim():
+    with pytest.raises(ValueError, match="normalization.*Received: normalization='group'"):
+        networks.dcgan_discriminator((32, 32, 1), normalization="group")
+    with pytest.raises(ValueError, match="latent_dim.*Received: latent_dim=0"):
+        networks.dcgan_generator(0, (32, 32, 1))
+
+
+def test_layer_norm_discriminator_has_no_batch_norm():
+    discriminator = networks.dcgan_discriminator((32, 32, 3), normalization="layer")
+    kinds = {l.__class__.__name__ for l in discriminator.layers}
+    assert "LayerNormalization" in kinds and "BatchNormalization" not in kinds
+
+
+@pytest.mark.parametrize("shape", [(2,), (8, 8, 1), (28, 28, 1)])
+def test_mlp_shapes(shape):
+    generator = networks.mlp_generator(10, shape, hidden_units=(16,))
+    discriminator = networks.mlp_discriminator(shape, hidden_units=(16,), dropout=0.5)
+    assert generator.output_shape == (None, *shape)
+    assert discriminator.output_shape == (None, 1)
+    assert discriminator(generator(np.zeros((4, 10), "float32"))).shape == (4, 1)
+
+
+def test_mlp_generator_linear_output_for_toy_data():
+    generator = networks.mlp_generator(4, (2,), hidden_units=(8,), output_activation=None)
+    assert generator.get_layer("output").activation.__name__ == "linear"
+
+
+def test_maxout_is_the_max_over_pieces():
+    layer = networks.Maxout(units=2, pieces=3)
+    layer.build((None, 1))
+    # Dense kernel [1, 6] -> pieces per unit are [1, 2, 3] and [-1, 5, 0].
+    layer.dense.set_weights([np.array([[1, 2, 3, -1, 5, 0]], "float32"), np.zeros(6, "float32")])
+    out = layer(np.array([[1.0], [-1.0]], "float32")).numpy()
+    np.testing.assert_allclose(out, [[3.0, 5.0], [-1.0, 1.0]])
+    discriminator = networks.mlp_discriminator((2,), hidden_units=(8, 8), maxout_pieces=5)
+    assert discriminator.get_layer("maxout_0").dense.units == 40
+
+
+@pytest.mark.parametrize("bad", [(0,), [16, -1], "16"])
+def test_bad_hidden_units(bad):
+    with pytest.raises(ValueError, match="hidden_units.*Received"):
+        networks.mlp_discriminator((2,), hidden_units=bad)
+    with pytest.raises(ValueError, match="hidden_units.*Received"):
+        networks.mlp_generator(2, (2,), hidden_units=bad)

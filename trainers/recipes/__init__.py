@@ -1,0 +1,86 @@
+"""Recipes: each variant's defaults on each kind of data set, and how to build it.
+
+A `Recipe` names a variant, its paper's defaults for toy 2-D data and for images, and the
+functions that build its model and optimizers. Modules of this package register their
+recipes with `register`; explicit command-line flags override the defaults.
+"""
+
+import dataclasses
+from typing import Callable
+
+import keras
+
+# Defaults every run starts from; a recipe's defaults override them.
+BASE_DEFAULTS = {
+    "batch_size": 64,
+    "epochs": 20,
+    "latent_dim": 100,
+    "g_lr": 2e-4,
+    "d_lr": 2e-4,
+    "beta_1": 0.5,
+    "beta_2": 0.999,
+    "d_steps": 1,
+    "generator_loss": "non_saturating",
+    "label_smoothing": 0.0,
+    "ema_decay": None,
+    "base_filters": 64,
+    "hidden_units": 256,
+}
+KINDS = ("toy", "image")
+
+
+def adam_optimizers(config):
+    """Adam for both networks with the configured learning rates and betas."""
+    return (
+        keras.optimizers.Adam(config["g_lr"], beta_1=config["beta_1"], beta_2=config["beta_2"]),
+        keras.optimizers.Adam(config["d_lr"], beta_1=config["beta_1"], beta_2=config["beta_2"]),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """How to train one variant.
+
+    Attributes:
+        name: str. The `--variant` name.
+        build: callable `(element_shape, config, num_classes) -> GAN` (unconcompiled;
+            called inside the strategy scope).
+        defaults: dict `{"toy": {...}, "image": {...}}` of config overrides per data kind.
+        optimizers: callable `config -> (g_optimizer, d_optimizer)`.
+        needs_labels: bool. The variant trains on (images, labels).
+        paper: str. Reference shown in `--help` and the README table.
+    """
+
+    name: str
+    build: Callable
+    defaults: dict
+    optimizers: Callable = adam_optimizers
+    needs_labels: bool = False
+    paper: str = ""
+
+
+REGISTRY = {}
+
+
+def register(recipe):
+    if recipe.name in REGISTRY:
+        raise ValueError(f"A recipe named {recipe.name!r} is already registered.")
+    REGISTRY[recipe.name] = recipe
+    return recipe
+
+
+def get(variant):
+    if variant not in REGISTRY:
+        raise ValueError(f"Unknown variant {variant!r}. Expected one of {sorted(REGISTRY)}.")
+    return REGISTRY[variant]
+
+
+def defaults(variant, kind):
+    """Training defaults for `variant` on data of `kind` ("toy" or "image")."""
+    return {**BASE_DEFAULTS, **get(variant).defaults.get(kind, {})}
+
+
+# Recipe modules (each registers its variants). Add one import line per module.
+from trainers.recipes import core  # noqa: E402,F401
+
+VARIANTS = tuple(sorted(REGISTRY))

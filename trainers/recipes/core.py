@@ -1,0 +1,64 @@
+"""Recipes of the original GAN (MLPs) and DCGAN, and the network choice they share."""
+
+from keras_gan import models, networks
+from trainers.recipes import Recipe, register
+
+# Metz et al. 2017's setting for the 2-D rings: small MLPs, Adam 1e-3, batch 256.
+TOY_DEFAULTS = {"batch_size": 256, "epochs": 20, "latent_dim": 16, "g_lr": 1e-3,
+                "d_lr": 1e-3, "hidden_units": 128}
+
+
+def build_networks(element_shape, config, convolutional=True):
+    """(generator, discriminator): MLPs for 2-D data or when not `convolutional`, else DCGAN."""
+    if len(element_shape) == 1 or not convolutional:
+        units = (config["hidden_units"],) * 2
+        generator = networks.mlp_generator(
+            config["latent_dim"],
+            element_shape,
+            hidden_units=units,
+            output_activation=None if len(element_shape) == 1 else "tanh",
+        )
+        return generator, networks.mlp_discriminator(element_shape, hidden_units=units)
+    return (
+        networks.dcgan_generator(config["latent_dim"], element_shape, config["base_filters"]),
+        networks.dcgan_discriminator(element_shape, config["base_filters"]),
+    )
+
+
+def gan_kwargs(config):
+    """The base GAN's keyword arguments taken from a resolved config."""
+    return {
+        "latent_dim": config["latent_dim"],
+        "d_steps": config["d_steps"],
+        "generator_loss": config["generator_loss"],
+        "label_smoothing": config["label_smoothing"],
+        "ema_decay": config["ema_decay"],
+        "seed": config["seed"],
+    }
+
+
+def _build(convolutional):
+    def build(element_shape, config, num_classes=None):
+        generator, discriminator = build_networks(element_shape, config, convolutional)
+        return models.GAN(generator, discriminator, **gan_kwargs(config))
+
+    return build
+
+
+register(Recipe(
+    name="gan",
+    build=_build(convolutional=False),
+    defaults={"toy": TOY_DEFAULTS,
+              "image": {"batch_size": 64, "epochs": 50, "hidden_units": 512}},
+    paper="Goodfellow et al. 2014, arXiv:1406.2661",
+))
+
+# Radford et al. 2016: Adam(2e-4, beta_1=0.5), batch 128; batch 64 and a narrower network
+# keep the default digits run to a few CPU minutes.
+register(Recipe(
+    name="dcgan",
+    build=_build(convolutional=True),
+    defaults={"toy": TOY_DEFAULTS,
+              "image": {"batch_size": 64, "epochs": 50, "latent_dim": 64, "base_filters": 32}},
+    paper="Radford et al. 2016, arXiv:1511.06434",
+))

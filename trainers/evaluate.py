@@ -22,7 +22,8 @@ def add_arguments(parser):
     parser.add_argument("--inception-weights", dest="inception_weights", default="imagenet",
                         help="InceptionV3 weights file (inception_v3_weights_tf_dim_ordering_"
                              "tf_kernels.h5); default: Keras's cache ~/.keras/models. Never "
-                             "downloaded.")
+                             "downloaded. 'random': untrained weights (testing the pipeline "
+                             "only; the numbers mean nothing).")
     parser.add_argument("--dataset", default=None,
                         help="Real data set. Default: the run's config.json 'dataset'.")
     parser.add_argument("--split", default="test", help="Real split. Default: %(default)s")
@@ -31,6 +32,8 @@ def add_arguments(parser):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-ema", dest="use_ema", action="store_const", const=False,
                         default=None, help="Evaluate generator.keras even if an EMA one exists.")
+    parser.add_argument("--domain-epochs", dest="domain_epochs", type=int, default=10,
+                        help="Training epochs of the domain classifier. Default: %(default)s")
     parser.add_argument("--output", default=None,
                         help="Report path. Default: RUN_DIR/metrics.json")
     parser.add_argument("--strategy", choices=strategies.STRATEGIES, default="default",
@@ -41,10 +44,11 @@ def add_arguments(parser):
 def run(args):
     report = evaluation.evaluate_run(
         args.run_dir, metrics=args.metrics, num_samples=args.num_samples,
-        extractor=args.extractor, inception_weights=args.inception_weights,
+        extractor=args.extractor,
+        inception_weights=None if args.inception_weights == "random" else args.inception_weights,
         dataset=args.dataset, split=args.split, data_dir=args.data_dir,
         batch_size=args.batch_size, seed=args.seed, use_ema=args.use_ema,
-        progress=args.progress, output=args.output,
+        progress=args.progress, output=args.output, domain_epochs=args.domain_epochs,
         strategy=None if args.strategy == "default" else strategies.make_strategy(args.strategy))
     print(evaluation.format_table(report))
     print(f"Wrote {args.output or args.run_dir + '/metrics.json'}")

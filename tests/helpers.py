@@ -40,7 +40,14 @@ def batches(points, batch_size):
 
 
 def two_cpu_strategy():
-    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    """A MirroredStrategy over the 2 logical CPUs configured in conftest.py.
+
+    Made by `make_strategy`, which gives every strategy fresh collective keys: two
+    strategies sharing keys abort with "Shape mismatch in the collective instance".
+    """
+    from trainers.strategies import make_strategy
+
+    return make_strategy("mirrored", devices=["/cpu:0", "/cpu:1"])
 
 
 def all_weights(gan):

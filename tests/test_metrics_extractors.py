@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.helpers import two_cpu_strategy
+
 import keras
 from tests.helpers_metrics import bilinear_resize_reference, label_generator, tiny_generator
 from keras_gan import data, metrics
@@ -158,7 +160,7 @@ def test_dataset_features_stream_in_order_and_stop_at_num_samples():
 def test_streaming_under_mirrored_strategy_matches_one_device():
     extractor = _small_extractor()
     generator = tiny_generator()
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    strategy = two_cpu_strategy()
     images = np.random.default_rng(6).uniform(-1, 1, size=(10, 8, 8, 1)).astype("float32")
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(4)
     plain = metrics.dataset_features(extractor, dataset, progress=False)

@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "sample": ("trainers.sample", "Draw samples from a run directory as a PNG grid."),
     "evaluate": ("trainers.evaluate", "Compute FID, KID, IS, precision/recall, Parzen for a run."),
     "export": ("export.cli", "Export a generator to SavedModel (TF Serving) and ONNX."),
+    "launch": ("trainers.launch", "Run `train` as N local multi-worker processes (TF_CONFIG)."),
 }
 
 

@@ -4,7 +4,7 @@ The run directory holds everything to resume exactly and everything to look at:
 
     config.json          the resolved training configuration
     model.json           the model's facts (`GAN.describe()`), updated at each checkpoint
-    checkpoints/         G, D, both optimizers, EMA weights, epoch (tf.train.Checkpoint)
+    checkpoints/         G, D, both optimizers, EMA weights, data position (epoch, batch)
     samples/epoch_XXXX.png   samples from fixed noise after each epoch
     losses.csv, losses.png   logged losses per epoch
     generator.keras      the final generator (and ema_generator.keras with EMA)
@@ -14,21 +14,33 @@ import dataclasses
 import json
 import math
 import os
+import shutil
+import sys
+import tempfile
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_gan import callbacks as gan_callbacks
 from keras_gan import data as gan_data
+from keras_gan import precision as gan_precision
 from keras_gan.checkpoints import gan_checkpoint
-from trainers import recipes
-from trainers.strategies import STRATEGIES, make_strategy
+from trainers import distributed, recipes
+from trainers.strategies import (
+    DEFAULT_CONNECT_TIMEOUT,
+    STRATEGIES,
+    is_chief,
+    make_strategy,
+)
 
 # Settings that decide what a checkpoint contains: a resumed run must keep them.
 _STATE_KEYS = (
     "variant", "dataset", "image_size", "latent_dim", "batch_size", "d_steps",
-    "base_filters", "hidden_units", "seed", "ema_decay", "generator_loss",
+    "base_filters", "hidden_units", "seed", "ema_decay", "generator_loss", "precision",
 )
+# Values of state keys that runs written before the key existed had.
+_STATE_DEFAULTS = {"precision": "float32"}
 
 
 def _parse_option(text):
@@ -58,6 +70,16 @@ class TrainConfig:
         output_dir: str or None. Run directory; `runs/<variant>-<dataset>` when None.
         resume: bool. Continue the run in `output_dir` from its last checkpoint.
         steps: int or None. Total training steps (overrides `epochs`).
+        precision: str. "float32", "mixed_float16" (with loss scaling) or
+            "mixed_bfloat16". Defaults to "float32".
+        checkpoint_every: int or None. Also checkpoint every this many steps (not only
+            at epoch ends). Defaults to None.
+        deterministic: bool. Deterministic ops (`tf.config.experimental.
+            enable_op_determinism`): a killed and resumed run ends with the weights of an
+            uninterrupted one. Defaults to False.
+        sync_batch_norm: bool. Batch-norm statistics over the global batch across
+            replicas. Defaults to False.
+        connect_timeout: float. Seconds a multi-worker run waits for all workers.
         options: dict. Variant-specific settings of the recipe (e.g. `gp_weight`),
             overriding its defaults; unknown keys are an error.
     """
@@ -86,6 +108,11 @@ class TrainConfig:
     hidden_units: int | None = None
     num_samples: int = 64
     verbose: int = 1
+    precision: str = "float32"
+    checkpoint_every: int | None = None
+    deterministic: bool = False
+    sync_batch_norm: bool = False
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     options: dict = dataclasses.field(default_factory=dict)
 
 
@@ -110,6 +137,7 @@ def resolve(config, kind):
     """The full configuration: recipe defaults for (variant, kind), then explicit values."""
     if config.strategy not in STRATEGIES:
         raise ValueError(f"Unknown strategy {config.strategy!r}. Expected one of {list(STRATEGIES)}.")
+    gan_precision.check_precision(config.precision)
     resolved = recipes.defaults(config.variant, kind)
     for key, value in dataclasses.asdict(config).items():
         if key != "options" and (value is not None or key not in resolved):
@@ -126,7 +154,7 @@ def resolve(config, kind):
     for key in ("batch_size", "latent_dim", "d_steps"):
         if not isinstance(resolved[key], int) or resolved[key] < 1:
             raise ValueError(f"`{key}` must be a positive integer. Received: {key}={resolved[key]!r}")
-    for key in ("epochs", "steps"):
+    for key in ("epochs", "steps", "checkpoint_every"):
         if resolved[key] is not None and (not isinstance(resolved[key], int) or resolved[key] < 1):
             raise ValueError(f"`{key}` must be a positive integer. Received: {key}={resolved[key]!r}")
     resolved["output_dir"] = resolved["output_dir"] or _default_output_dir(config)
@@ -134,6 +162,7 @@ def resolve(config, kind):
 
 
 def _check_resumable(saved, resolved):
+    saved = {**_STATE_DEFAULTS, **saved}
     changed = {
         k: (saved.get(k), resolved.get(k)) for k in _STATE_KEYS if saved.get(k) != resolved.get(k)
     }
@@ -154,7 +183,8 @@ def _read_history(csv_path):
     history = {}
     for row in rows:
         for key, value in row.items():
-            if key != "epoch":
+            # CSVLogger writes "NA" for val_* columns when there is no validation data.
+            if key != "epoch" and value not in ("NA", "", None):
                 history.setdefault(key, []).append(float(value))
     return history
 
@@ -172,15 +202,29 @@ def _truncate_csv(csv_path, epochs_kept):
 def train(config, data=None):
     """Trains per `config` and returns a `RunResult`.
 
+    Runs the model's `train_step` in the trainer's own loop (`trainers.distributed`)
+    under the configured strategy. In a multi-worker cluster every worker runs this same
+    function; only the chief writes `output_dir`, the others write to a temporary
+    directory that is removed at the end.
+
     Args:
         config: TrainConfig.
         data: keras_gan.data.ArrayData or None. In-memory data to use instead of
             loading `config.dataset` (tests and notebooks).
 
     Raises:
-        ValueError: bad configuration, or an existing run directory without `resume`.
+        ValueError: bad configuration, an existing run directory without `resume`, or a
+            checkpoint that does not fit the configured model.
         TrainingDiverged: a loss became non-finite (the last good checkpoint is kept).
     """
+    if config.strategy not in STRATEGIES:
+        raise ValueError(f"Unknown strategy {config.strategy!r}. Expected one of {list(STRATEGIES)}.")
+    gan_precision.check_precision(config.precision)
+    # Multi-worker collectives must be configured before anything starts the runtime.
+    strategy = make_strategy(config.strategy, connect_timeout=config.connect_timeout)
+    chief = is_chief(strategy)
+    if config.deterministic:
+        tf.config.experimental.enable_op_determinism()
     recipe = recipes.get(config.variant)
     if data is None:
         data = gan_data.load_arrays(
@@ -194,26 +238,27 @@ def train(config, data=None):
         raise ValueError(f"Variant {config.variant!r} needs labels; data set {data.name!r} has none.")
     kind = "toy" if data.images.ndim == 2 else "image"
     resolved = resolve(config, kind)
+    # Some recipes reshape the data they train on (SGAN keeps a few labels per class).
+    if recipe.prepare_data is not None:
+        data = recipe.prepare_data(data, resolved)
     if kind == "image":
         resolved["image_size"] = int(data.images.shape[1])
-    out = resolved["output_dir"]
-    config_path = os.path.join(out, "config.json")
-    checkpoint_dir = os.path.join(out, "checkpoints")
+    run_dir = resolved["output_dir"]
+    config_path = os.path.join(run_dir, "config.json")
 
     if config.resume:
         if not os.path.exists(config_path):
             raise ValueError(
-                f"Cannot resume: {config_path!r} does not exist. Received: output_dir={out!r}"
+                f"Cannot resume: {config_path!r} does not exist. Received: output_dir={run_dir!r}"
             )
         with open(config_path, encoding="utf-8") as f:
             _check_resumable(json.load(f), resolved)
-    elif os.path.exists(config_path):
+    elif chief and os.path.exists(config_path):
+        # (Only the chief checks: the others may start after it wrote config.json.)
         raise ValueError(
-            f"Run directory {out!r} already holds a run. Pass --resume to continue it or "
+            f"Run directory {run_dir!r} already holds a run. Pass --resume to continue it or "
             "choose another --output-dir."
         )
-    os.makedirs(out, exist_ok=True)
-    gan_callbacks.write_json(config_path, resolved)
 
     global_batch = resolved["batch_size"] * resolved["d_steps"]
     steps_per_epoch = len(data.images) // global_batch
@@ -222,30 +267,116 @@ def train(config, data=None):
             f"The data set has {len(data.images)} examples, fewer than one batch of "
             f"{global_batch} (batch_size x d_steps). Received: batch_size={resolved['batch_size']}"
         )
-    epochs = resolved["epochs"]
-    if resolved["steps"] is not None:
-        steps_per_epoch = min(steps_per_epoch, resolved["steps"])
-        epochs = math.ceil(resolved["steps"] / steps_per_epoch)
+    total_steps = resolved["steps"] or resolved["epochs"] * steps_per_epoch
 
-    strategy = make_strategy(resolved["strategy"])
+    # Non-chief workers run the same program into a throwaway directory.
+    out = run_dir if chief else tempfile.mkdtemp(prefix="keras-gan-worker-")
+    try:
+        return _train(config, data, recipe, resolved, kind, strategy, run_dir, out,
+                      global_batch, steps_per_epoch, total_steps)
+    finally:
+        if not chief:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def _build(recipe, data, resolved, strategy):
+    """The compiled GAN in `strategy`'s scope, in the configured precision."""
+    precision = resolved["precision"]
     keras.utils.set_random_seed(resolved["seed"])
     with strategy.scope():
-        gan = recipe.build(data.element_shape, resolved, data.num_classes)
+        with gan_precision.policy_scope(precision):
+            gan = recipe.build(data.element_shape, resolved, data.num_classes)
+        if precision != "float32":
+            # Logits and samples leave the networks in float32: losses and penalties
+            # are computed in float32.
+            gan_precision.float32_outputs(gan.generator)
+            gan_precision.float32_outputs(gan.discriminator)
+        if resolved["sync_batch_norm"]:
+            distributed.synchronize_batch_norm(gan.generator, gan.discriminator)
         g_optimizer, d_optimizer = recipe.optimizers(resolved)
-        gan.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer)
-        epoch_counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-    checkpoint = gan_checkpoint(gan, epoch_counter)
+        gan.compile(
+            g_optimizer=gan_precision.loss_scaled(g_optimizer, precision),
+            d_optimizer=gan_precision.loss_scaled(d_optimizer, precision),
+        )
+        position = {
+            "epoch": tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch"),
+            "batch": tf.Variable(0, dtype=tf.int64, trainable=False, name="batch"),
+        }
+    return gan, position
 
-    start_epoch = 0
+
+def restore_latest(checkpoint, directory):
+    """Restores the newest checkpoint of `directory` that reads back completely.
+
+    `tf.train.CheckpointManager` writes a checkpoint's files before it names it in the
+    `checkpoint` index, so a save cut short leaves files the index does not list, which
+    are ignored. Should the newest listed checkpoint still be unreadable (a damaged
+    disk, a copy cut short), the previous ones are tried, newest first.
+
+    Returns:
+        str: the path of the restored checkpoint.
+
+    Raises:
+        ValueError: no checkpoint, or none that fits the model (e.g. other shapes).
+    """
+    state = tf.train.get_checkpoint_state(directory)
+    if state is None or not state.all_model_checkpoint_paths:
+        raise ValueError(f"Cannot resume: no checkpoint in {directory!r}.")
+    candidates = list(reversed(state.all_model_checkpoint_paths))
+    if state.model_checkpoint_path not in candidates:
+        candidates.insert(0, state.model_checkpoint_path)
+    problems = []
+    for path in candidates:
+        path = path if os.path.isabs(path) else os.path.join(directory, path)
+        try:
+            checkpoint.restore(path).assert_existing_objects_matched()
+        except (tf.errors.OpError, ValueError, AssertionError, IndexError) as e:
+            first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            problems.append(f"{os.path.basename(path)}: {first_line[:300]}")
+            print(f"warning: cannot restore {path} ({first_line[:200]}); trying an older one.",
+                  file=sys.stderr)
+            continue
+        return path
+    raise ValueError(
+        f"Cannot resume from {directory!r}: no checkpoint fits this model and configuration "
+        f"({'; '.join(problems)})."
+    )
+
+
+def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_batch,
+           steps_per_epoch, total_steps):
+    gan, position = _build(recipe, data, resolved, strategy)
+    checkpoint = gan_checkpoint(gan, position["epoch"])
+    checkpoint.batch = position["batch"]
+
+    start_epoch = start_batch = 0
     if config.resume:
-        latest = tf.train.latest_checkpoint(checkpoint_dir)
-        if latest is None:
-            raise ValueError(f"Cannot resume: no checkpoint in {checkpoint_dir!r}.")
-        checkpoint.restore(latest).assert_existing_objects_matched()
-        start_epoch = int(epoch_counter.numpy())
-        _truncate_csv(os.path.join(out, "losses.csv"), start_epoch)
-
+        restore_latest(checkpoint, os.path.join(run_dir, "checkpoints"))
+        # The checkpoint restores the optimizers' learning rates too; the resumed run's
+        # configuration decides them (resuming with a lower rate is a common move).
+        for optimizer, key in ((gan.g_optimizer, "g_lr"), (gan.d_optimizer, "d_lr")):
+            if key in resolved and isinstance(optimizer.learning_rate, tf.Variable | keras.Variable):
+                optimizer.learning_rate = resolved[key]
+        start_epoch = int(position["epoch"].numpy())
+        start_batch = int(position["batch"].numpy())
+    os.makedirs(out, exist_ok=True)
+    gan_callbacks.write_json(os.path.join(out, "config.json"), resolved)
     csv_path = os.path.join(out, "losses.csv")
+    if config.resume and out == run_dir:
+        _truncate_csv(csv_path, start_epoch)
+
+    checkpoint_dir = os.path.join(out, "checkpoints")
+    manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
+    facts_path = os.path.join(out, "model.json")
+
+    def save(epoch, batch, logs):
+        if any(not math.isfinite(v) for v in logs.values()):
+            return  # never overwrite the last good state with a broken one
+        position["epoch"].assign(epoch)
+        position["batch"].assign(batch)
+        manager.save()
+        gan_callbacks.write_json(facts_path, gan.describe())
+
     sample_grid = gan_callbacks.SampleGrid(
         os.path.join(out, "samples"),
         num_samples=resolved["num_samples"] if kind == "image" else 2000,
@@ -255,31 +386,36 @@ def train(config, data=None):
     stop_on_nan = gan_callbacks.StopOnNaN()
     callbacks = [
         stop_on_nan,
-        gan_callbacks.GANCheckpoint(
-            checkpoint, checkpoint_dir, epoch_counter, facts_path=os.path.join(out, "model.json")
-        ),
-        keras.callbacks.CSVLogger(csv_path, append=start_epoch > 0),
+        keras.callbacks.CSVLogger(csv_path, append=start_epoch > 0 or start_batch > 0),
         gan_callbacks.LossCurves(os.path.join(out, "losses.png"), history=_read_history(csv_path)),
         sample_grid,
     ]
-    history = {}
-    if start_epoch < epochs:
-        dataset = gan_data.epoch_dataset(
+
+    def make_dataset(epoch, skip_batches):
+        return gan_data.epoch_dataset(
             data,
             batch_size=global_batch,
             seed=resolved["seed"],
-            start_epoch=start_epoch,
-            num_epochs=epochs - start_epoch,
+            start_epoch=epoch,
+            num_epochs=None,
             with_labels=recipe.needs_labels,
+            skip_batches=skip_batches,
         )
-        history = gan.fit(
-            dataset,
-            epochs=epochs,
-            initial_epoch=start_epoch,
-            steps_per_epoch=steps_per_epoch,
-            callbacks=callbacks,
-            verbose=resolved["verbose"],
-        ).history
+
+    history = distributed.run_loop(
+        gan,
+        strategy,
+        make_dataset,
+        global_batch_size=global_batch,
+        steps_per_epoch=steps_per_epoch,
+        total_steps=total_steps,
+        start_epoch=start_epoch,
+        start_batch=start_batch,
+        callbacks=callbacks,
+        save=save,
+        checkpoint_every=resolved["checkpoint_every"],
+        verbose=resolved["verbose"] if out == run_dir else 0,
+    )
     if stop_on_nan.stopped_at is not None:
         epoch, batch, bad = stop_on_nan.stopped_at
         latest = tf.train.latest_checkpoint(checkpoint_dir)
@@ -289,7 +425,7 @@ def train(config, data=None):
             "Lower the learning rates or check the data."
         )
     _save_final(gan, out)
-    return RunResult(out, history, gan, start_epoch, sample_grid.last_path)
+    return RunResult(run_dir, history, gan, start_epoch, sample_grid.last_path if out == run_dir else None)
 
 
 def _save_final(gan, out):
@@ -345,6 +481,20 @@ def add_arguments(parser):
     parser.add_argument("--num-samples", dest="num_samples", type=int, default=64,
                         help="Images in each sample grid.")
     parser.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
+    parser.add_argument("--precision", default="float32", choices=gan_precision.PRECISIONS,
+                        help="float32 | mixed_float16 (with loss scaling) | mixed_bfloat16. "
+                        "The generator is exported in float32 either way. Default: float32.")
+    parser.add_argument("--checkpoint-every", dest="checkpoint_every", type=int, metavar="N",
+                        help="Also checkpoint every N steps (always at each epoch's end).")
+    parser.add_argument("--deterministic", action="store_true",
+                        help="Deterministic ops: a killed run resumed with --resume ends with "
+                        "the weights of an uninterrupted one (somewhat slower).")
+    parser.add_argument("--sync-batch-norm", dest="sync_batch_norm", action="store_true",
+                        help="Batch-norm statistics over the global batch of all replicas.")
+    parser.add_argument("--connect-timeout", dest="connect_timeout", type=float,
+                        default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS",
+                        help="--strategy multi_worker: how long to wait for all workers "
+                        "(TF_CONFIG) to join. Default: 300.")
     parser.add_argument("--option", action="append", metavar="KEY=VALUE",
                         help="A variant-specific setting of the recipe, e.g. gp_weight=10 "
                         "(repeatable).")
@@ -364,7 +514,19 @@ def run(args):
     if result.history:
         last = {k: round(v[-1], 4) for k, v in result.history.items()}
         print(f"Final losses: {last}")
+    print(f"Weights digest: {weights_digest(result.gan)}")
     return 0
+
+
+def weights_digest(gan):
+    """SHA-256 of the generator's and discriminator's weights: equal on every worker of
+    a multi-worker run (they hold the same model), and between identical runs."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for weight in gan.generator.weights + gan.discriminator.weights:
+        digest.update(np.asarray(weight.numpy(), dtype="float32").tobytes())
+    return digest.hexdigest()[:16]
 
 
 def _split_cpu_if_alone():

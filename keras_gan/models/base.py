@@ -9,9 +9,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gan import augment as augment_lib
 from keras_gan import losses
+from keras_gan.models import regularization
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
+# Fold-in constants: the augmentation seeds of real and fake batches within a step's stream.
+_AUGMENT_REAL, _AUGMENT_FAKE = 1, 2
 
 
 def _replica_info():
@@ -68,6 +72,19 @@ class GAN(keras.Model):
         seed: int. Base seed of the training noise; training noise is a pure function of
             (seed, step), so a resumed run draws what the uninterrupted run drew.
             Defaults to 0.
+        augment: None, a DiffAugment policy string (e.g. "color,translation,cutout"), a
+            config dict or a `keras_gan.augment.DiffAugment`. When set, every input of D,
+            real and generated, in the D and the G step, goes through the same random
+            differentiable augmentation policy (Zhao et al. 2020, arXiv:2006.10738); the
+            `real` and `fake` given to the loss hooks are then the augmented batches.
+            Images only. Defaults to None.
+        r1_gamma: float. Weight gamma of the R1 penalty `gamma / 2 * E[||grad D(x)||^2]` on
+            real data (Mescheder et al. 2018, arXiv:1801.04406), logged as "r1".
+            Defaults to 0 (off).
+        r2_gamma: float. The same on generated data (R2), logged as "r2". Defaults to 0.
+        regularization_interval: int. Lazy regularization (Karras et al. 2020): R1/R2 are
+            computed only on training steps where `step % interval == 0` and multiplied by
+            `interval` there (in every D step of such a training step). Defaults to 1.
 
     Example:
     ```python
@@ -94,6 +111,10 @@ class GAN(keras.Model):
         label_smoothing=0.0,
         ema_decay=None,
         seed=0,
+        augment=None,
+        r1_gamma=0.0,
+        r2_gamma=0.0,
+        regularization_interval=1,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -135,9 +156,20 @@ class GAN(keras.Model):
         self.label_smoothing = float(label_smoothing)
         self.ema_decay = ema_decay
         self.seed = int(seed)
+        self.augment = augment_lib.get(augment)
+        if self.augment is not None and len(self.image_shape) != 3:
+            raise ValueError(
+                "`augment` (DiffAugment) needs image samples [H, W, C]; this generator makes "
+                f"samples of shape {self.image_shape}. Received: augment={augment!r}"
+            )
+        self.r1_gamma, self.r2_gamma, self.regularization_interval = regularization.check_options(
+            r1_gamma, r2_gamma, regularization_interval
+        )
         self.num_classes = None  # conditional variants set it
         self._ema_weights = None
         self._ema_model = None
+        if ema_decay is not None:
+            self._build_ema()
         self.g_optimizer = None
         self.d_optimizer = None
         self._trackers = {}
@@ -157,7 +189,7 @@ class GAN(keras.Model):
         return self.generator(inputs, training=training)
 
     def compile(self, g_optimizer, d_optimizer, jit_compile=False, **kwargs):
-        """Sets the two optimizers and builds them (and the EMA weights) now.
+        """Sets the two optimizers and builds them now.
 
         Call it inside `strategy.scope()` with optimizers created there: optimizers
         capture the strategy when constructed, and building them before `fit` avoids
@@ -181,13 +213,12 @@ class GAN(keras.Model):
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator_variables())
+        self.d_optimizer.build(self.discriminator_variables())
         self._trackers = {
-            name: keras.metrics.Mean(name=name) for name in self.tracked_loss_names()
+            name: keras.metrics.Mean(name=name)
+            for name in tuple(self.tracked_loss_names()) + self._regularization_names()
         }
-        if self.ema_decay is not None and self._ema_weights is None:
-            self._build_ema()
 
     @property
     def metrics(self):
@@ -251,6 +282,14 @@ class GAN(keras.Model):
         return generator.predict(inputs, batch_size=batch_size, verbose=0)
 
     # ---------------------------------------------------------------- hooks
+
+    def generator_variables(self):
+        """Variables the G step updates (BiGAN adds its encoder)."""
+        return self.generator.trainable_variables
+
+    def discriminator_variables(self):
+        """Variables the D step updates (InfoGAN adds its Q head)."""
+        return self.discriminator.trainable_variables
 
     def tracked_loss_names(self):
         """Names of the values logged by `train_step` (a Mean tracker each)."""
@@ -319,8 +358,46 @@ class GAN(keras.Model):
         penalties = self.generator_penalties(z, labels, fake, seed)
         return {"g_loss": loss + sum(penalties.values()), **penalties}
 
+    def discriminator_step_losses(self, real, real_labels, z, fake, fake_labels, seed):
+        """All D loss terms, given also the `z` that made `fake` (BiGAN scores (G(z), z)
+        pairs; InfoGAN reads its latent codes from z). Defaults to `discriminator_losses`."""
+        return self.discriminator_losses(real, real_labels, fake, fake_labels, seed)
+
+    def generator_step_losses(self, z, labels, fake, real, real_labels, seed):
+        """All G loss terms, given also the step's real batch (BiGAN's encoder term,
+        feature matching). Defaults to `generator_losses`."""
+        return self.generator_losses(z, labels, fake, seed)
+
+    def augment_samples(self, samples, seed, stream):
+        """D's view of a batch: DiffAugment when `augment` is set, else `samples` itself."""
+        if self.augment is None:
+            return samples
+        return self.augment(samples, tf.random.experimental.stateless_fold_in(seed, stream))
+
+    def regularization_losses(self, real, real_labels, fake, fake_labels):
+        """The R1 / R2 terms (lazily applied): `{"r1": ..., "r2": ...}`, those that are on."""
+        return regularization.penalty_terms(
+            lambda x, labels: self.discriminate(x, labels, training=True),
+            real, real_labels, fake, fake_labels,
+            step=self.g_optimizer.iterations,
+            r1_gamma=self.r1_gamma,
+            r2_gamma=self.r2_gamma,
+            interval=self.regularization_interval,
+        )
+
+    def _regularization_names(self):
+        return tuple(name for name, gamma in (("r1", self.r1_gamma), ("r2", self.r2_gamma)) if gamma)
+
+    def _add_regularization(self, terms, real, real_labels, fake, fake_labels):
+        # Added after the variant's own terms, so every variant has R1 / R2.
+        extra = self.regularization_losses(real, real_labels, fake, fake_labels)
+        if not extra:
+            return terms
+        return {**terms, **extra, "d_loss": terms["d_loss"] + sum(extra.values())}
+
     def after_discriminator_step(self):
         """Runs after each D update (e.g. WGAN weight clipping)."""
+        return None
 
     def after_generator_step(self):
         """Runs after each G update; updates the EMA weights."""
@@ -353,7 +430,10 @@ class GAN(keras.Model):
         logs = {}
         for k in range(self.d_steps):
             logs.update(self._discriminator_step(real_chunks[k], label_chunks[k], stream=2 * k, num_replicas=num_replicas))
-        logs.update(self._generator_step(tf.shape(real_chunks[0])[0], stream=2 * self.d_steps, num_replicas=num_replicas))
+        logs.update(self._generator_step(
+            tf.shape(real_chunks[0])[0], stream=2 * self.d_steps, num_replicas=num_replicas,
+            real=real_chunks[-1], real_labels=label_chunks[-1],
+        ))
         return self._update_trackers(logs)
 
     def _discriminator_step(self, real, real_labels, stream, num_replicas):
@@ -362,24 +442,36 @@ class GAN(keras.Model):
         fake_labels = self.sample_labels(batch_size, self._step_seed(stream + 1))
         # G's forward pass stays outside the tape: D's update needs no gradient through it.
         fake = self.generator(self.generator_inputs(z, fake_labels), training=True)
+        real = self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL)
+        fake = self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE)
         with tf.GradientTape() as tape:
-            terms = self.discriminator_losses(real, real_labels, fake, fake_labels, self._step_seed(stream + 1))
+            terms = self.discriminator_step_losses(
+                real, real_labels, z, fake, fake_labels, self._step_seed(stream + 1)
+            )
+            terms = self._add_regularization(terms, real, real_labels, fake, fake_labels)
             # Gradients are summed across replicas: scale each replica's mean by 1/N.
-            scaled_loss = terms["d_loss"] / num_replicas
-        variables = self.discriminator.trainable_variables
+            # `scale_loss`: x1 except under a LossScaleOptimizer (float16 mixed precision).
+            scaled_loss = self.d_optimizer.scale_loss(terms["d_loss"] / num_replicas)
+        variables = self.discriminator_variables()
         grads = tape.gradient(scaled_loss, variables)
         self.d_optimizer.apply_gradients(zip(grads, variables))
         self.after_discriminator_step()
         return terms
 
-    def _generator_step(self, batch_size, stream, num_replicas):
+    def _generator_step(self, batch_size, stream, num_replicas, real=None, real_labels=None):
         z = self.sample_latent(batch_size, self._step_seed(stream))
         labels = self.sample_labels(batch_size, self._step_seed(stream + 1))
         with tf.GradientTape() as tape:
             fake = self.generator(self.generator_inputs(z, labels), training=True)
-            terms = self.generator_losses(z, labels, fake, self._step_seed(stream + 1))
-            scaled_loss = terms["g_loss"] / num_replicas
-        variables = self.generator.trainable_variables
+            fake = self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE)
+            if real is not None:
+                real = self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL)
+            terms = self.generator_step_losses(
+                z, labels, fake, real, real_labels, self._step_seed(stream + 1)
+            )
+            # `scale_loss`: x1 except under a LossScaleOptimizer (float16 mixed precision).
+            scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"] / num_replicas)
+        variables = self.generator_variables()
         grads = tape.gradient(scaled_loss, variables)
         self.g_optimizer.apply_gradients(zip(grads, variables))
         self.after_generator_step()
@@ -415,7 +507,8 @@ class GAN(keras.Model):
         # be assigned in a replica context under MirroredStrategy.
         self._ema_weights = [
             keras.Variable(
-                w.value,
+                # A copy: `w.value` is the variable itself, and would alias it.
+                keras.ops.copy(w.value),
                 trainable=False,
                 aggregation="only_first_replica",
                 name=f"ema_{i}",
@@ -426,9 +519,8 @@ class GAN(keras.Model):
         self._ema_model.set_weights(self.generator.get_weights())
 
     def _update_ema(self):
-        trainable = {id(v) for v in self.generator.trainable_weights}
         for ema, weight in zip(self._ema_weights, self.generator.weights):
-            if id(weight) in trainable:
+            if weight.trainable:
                 ema.assign(ema.value * self.ema_decay + weight.value * (1.0 - self.ema_decay))
             else:  # buffers such as batch-norm statistics are copied (as StyleGAN2-ADA does)
                 ema.assign(weight.value)
@@ -451,6 +543,10 @@ class GAN(keras.Model):
             "label_smoothing": self.label_smoothing,
             "ema_decay": self.ema_decay,
             "seed": self.seed,
+            "augment": None if self.augment is None else self.augment.get_config(),
+            "r1_gamma": self.r1_gamma,
+            "r2_gamma": self.r2_gamma,
+            "regularization_interval": self.regularization_interval,
         }
 
     @classmethod

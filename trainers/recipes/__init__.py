@@ -49,6 +49,8 @@ class Recipe:
         optimizers: callable `config -> (g_optimizer, d_optimizer)`.
         needs_labels: bool. The variant trains on (images, labels).
         paper: str. Reference shown in `--help` and the README table.
+        prepare_data: callable `(data, config) -> data` or None. Reshapes the training
+            data first (SGAN keeps a few labels per class).
     """
 
     name: str
@@ -57,6 +59,7 @@ class Recipe:
     optimizers: Callable = adam_optimizers
     needs_labels: bool = False
     paper: str = ""
+    prepare_data: Callable | None = None
 
 
 REGISTRY = {}
@@ -82,5 +85,8 @@ def defaults(variant, kind):
 
 # Recipe modules (each registers its variants). Add one import line per module.
 from trainers.recipes import core  # noqa: E402,F401
+from trainers.recipes import conditional  # noqa: E402,F401
+from trainers.recipes import wasserstein  # noqa: E402,F401
+from trainers.recipes import stylegan2  # noqa: E402,F401
 
 VARIANTS = tuple(sorted(REGISTRY))

@@ -4,7 +4,7 @@ from keras_gan import models, networks
 from trainers.recipes import Recipe, register
 
 # Metz et al. 2017's setting for the 2-D rings: small MLPs, Adam 1e-3, batch 256.
-TOY_DEFAULTS = {"batch_size": 256, "epochs": 20, "latent_dim": 16, "g_lr": 1e-3,
+TOY_DEFAULTS = {"batch_size": 256, "epochs": 30, "latent_dim": 16, "g_lr": 1e-3,
                 "d_lr": 1e-3, "hidden_units": 128}
 
 

@@ -1,0 +1,263 @@
+"""Semi-supervised GAN (Salimans et al. 2016): D is a K-class classifier."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gan import losses
+from keras_gan.models.base import GAN, _replica_info
+
+#: Label of an unlabelled example in the (samples, labels) batches SGAN trains on.
+UNLABELLED = -1
+
+
+def semi_supervised_labels(labels, labels_per_class, seed=0):
+    """Keeps `labels_per_class` labels per class (chosen at random) and marks the rest
+    unlabelled (`UNLABELLED` = -1), e.g. the "100 labels" MNIST setting of Salimans et al.
+
+    Args:
+        labels: int array `[N]` of class indices.
+        labels_per_class: int. Labels kept per class (all of a class when it has fewer).
+        seed: int. Seed of the choice. Defaults to 0.
+
+    Returns:
+        int64 array `[N]`: the kept labels, -1 elsewhere.
+    """
+    labels = np.asarray(labels).reshape(-1)
+    if not isinstance(labels_per_class, (int, np.integer)) or labels_per_class < 1:
+        raise ValueError(
+            f"`labels_per_class` must be a positive integer. Received: labels_per_class={labels_per_class!r}"
+        )
+    rng = np.random.default_rng(seed)
+    masked = np.full(labels.shape, UNLABELLED, dtype=np.int64)
+    for value in np.unique(labels[labels >= 0]):
+        indices = np.flatnonzero(labels == value)
+        keep = rng.choice(indices, size=min(labels_per_class, len(indices)), replace=False)
+        masked[keep] = value
+    return masked
+
+
+def semi_supervised_dataset(images, labels, batch_size, labelled_batch_size, seed=0, num_epochs=None):
+    """Batches of unlabelled and labelled examples, as Salimans et al. train.
+
+    Each batch holds `batch_size` examples of the whole set marked unlabelled (-1) and
+    then `labelled_batch_size` labelled ones, drawn (shuffled, repeating) from the
+    examples whose label is >= 0: a labelled batch every step, however few labels
+    there are. An epoch is `len(images) // batch_size` batches.
+
+    Args:
+        images: array `[N, ...]`.
+        labels: int array `[N]`, -1 for unlabelled examples (see `semi_supervised_labels`).
+        batch_size: int. Unlabelled examples per batch.
+        labelled_batch_size: int. Labelled examples per batch.
+        seed: int. Shuffling seed. Defaults to 0.
+        num_epochs: int or None. Epochs to yield; None repeats forever. Defaults to None.
+
+    Returns:
+        A `tf.data.Dataset` of `(images [batch_size + labelled_batch_size, ...],
+        labels int32 [batch_size + labelled_batch_size])`.
+    """
+    images = np.asarray(images, dtype="float32")
+    labels = np.asarray(labels).reshape(-1).astype("int32")
+    if len(images) != len(labels):
+        raise ValueError(
+            f"`images` and `labels` must have the same length. Received: {len(images)} images, "
+            f"{len(labels)} labels"
+        )
+    for name, value in (("batch_size", batch_size), ("labelled_batch_size", labelled_batch_size)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    labelled = labels >= 0
+    if not labelled.any():
+        raise ValueError("`labels` has no labelled example (every label is -1).")
+    if len(images) < batch_size:
+        raise ValueError(
+            f"`batch_size` ({batch_size}) exceeds the number of examples ({len(images)})."
+        )
+    unlabelled = tf.data.Dataset.from_tensor_slices(
+        (images, np.full(len(images), UNLABELLED, dtype="int32"))
+    ).shuffle(len(images), seed=seed).batch(batch_size, drop_remainder=True)
+    unlabelled = unlabelled.repeat(num_epochs)
+    labelled_set = tf.data.Dataset.from_tensor_slices((images[labelled], labels[labelled]))
+    labelled_set = labelled_set.repeat().shuffle(int(labelled.sum()), seed=seed + 1)
+    labelled_set = labelled_set.batch(labelled_batch_size)
+    return tf.data.Dataset.zip(unlabelled, labelled_set).map(
+        lambda u, l: (tf.concat([u[0], l[0]], axis=0), tf.concat([u[1], l[1]], axis=0))
+    ).prefetch(tf.data.AUTOTUNE)
+
+
+def _global_batch_mean(values):
+    """Mean over the batch axis of the global batch, as `[1, ...]`.
+
+    Under a strategy the local sums and counts are summed across replicas; the gradient
+    of an all-reduce is the all-reduce of the gradients, so after the usual 1/N scaling
+    and the gradient sum every replica contributes exactly its share.
+    """
+    local_sum = tf.reduce_sum(values, axis=0, keepdims=True)
+    local_count = tf.cast(tf.shape(values)[0], values.dtype)
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return local_sum / local_count
+    total, count = context.all_reduce(tf.distribute.ReduceOp.SUM, [local_sum, local_count])
+    return total / count
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class SGAN(GAN):
+    """Semi-supervised GAN (Salimans et al. 2016, section 5, arXiv:1606.03498).
+
+    D is a classifier with K logits `l_1..l_K` for the real classes; "generated" is an
+    implicit (K+1)-th class whose logit is fixed at 0, so
+    `D(x) = P(real | x) = Z(x) / (Z(x) + 1)`, `Z(x) = sum_k exp(l_k(x))` (the logsumexp
+    trick). D minimises
+
+        d_loss = supervised_weight * CE(l(x_labelled), y)                      (L_supervised)
+               + unsupervised_weight * (-E_x[log D(x)] - E_z[log(1 - D(G(z)))])  (L_unsupervised)
+
+    (`keras_gan.losses.auxiliary_classifier_loss` and `semi_supervised_discriminator_loss`).
+    G minimises feature matching, `||E f(x) - E f(G(z))||^2` on D's layer `feature_layer`
+    with means over the global batch (`keras_gan.losses.feature_matching_loss`, the
+    paper's choice for semi-supervised learning), or, with `feature_matching=False`,
+    `-E log D(G(z))` (`semi_supervised_generator_loss`).
+
+    Data: `fit` takes `(samples, labels)` batches where unlabelled examples carry the
+    label -1 (`semi_supervised_labels` makes such labels); the supervised term is the mean
+    over the labelled examples of the whole (global) batch, the unsupervised one uses every
+    example. `semi_supervised_dataset` puts a labelled batch in every step, as the paper
+    does, however few labels there are.
+
+    The trained classifier is usable on its own: `sgan.classifier` is a `keras.Model`
+    mapping samples to class probabilities `[B, K]` (sharing D's weights).
+
+    Args:
+        generator: keras.Model. `z -> samples` (unconditional).
+        discriminator: keras.Model. `samples -> class logits [B, K]`, with a layer named
+            `feature_layer` (e.g. `networks.conditional.classifier_mlp_discriminator`).
+        feature_matching: bool. Train G by feature matching. Defaults to True.
+        feature_layer: str. D's layer whose output feature matching compares. Defaults to
+            "features".
+        supervised_weight: float. Defaults to 1.0.
+        unsupervised_weight: float. Defaults to 1.0 (the paper's code).
+        **kwargs: passed to `GAN`.
+    """
+
+    variant = "sgan"
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        feature_matching=True,
+        feature_layer="features",
+        supervised_weight=1.0,
+        unsupervised_weight=1.0,
+        **kwargs,
+    ):
+        super().__init__(generator, discriminator, **kwargs)
+        output_shape = discriminator.output_shape
+        if not isinstance(output_shape, tuple) or len(output_shape) != 2 or (output_shape[-1] or 0) < 2:
+            raise ValueError(
+                "`discriminator` must return class logits of shape [B, K], K >= 2. "
+                f"Received: output shape {output_shape}"
+            )
+        for name, value in (("supervised_weight", supervised_weight), ("unsupervised_weight", unsupervised_weight)):
+            if not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"`{name}` must be a float >= 0. Received: {name}={value!r}")
+        self.classifier_classes = int(output_shape[-1])
+        self.feature_matching = bool(feature_matching)
+        self.feature_layer = feature_layer
+        self.supervised_weight = float(supervised_weight)
+        self.unsupervised_weight = float(unsupervised_weight)
+        if self.feature_matching:
+            try:
+                features = discriminator.get_layer(feature_layer).output
+            except ValueError:
+                raise ValueError(
+                    f"`feature_layer` must name a layer of the discriminator. Received: "
+                    f"feature_layer={feature_layer!r}; layers: {[l.name for l in discriminator.layers]}"
+                ) from None
+            self._features = keras.Model(discriminator.input, features, name="features")
+        probabilities = keras.layers.Softmax(name="probabilities")(discriminator.outputs[0])
+        self.classifier = keras.Model(discriminator.input, probabilities, name="classifier")
+
+    def tracked_loss_names(self):
+        return ("d_loss", "g_loss", "supervised_loss", "unsupervised_loss")
+
+    def discriminate(self, samples, labels, training):
+        """The logit of `D(x) = Z / (Z + 1)`: `log Z = logsumexp(class logits)`, `[B, 1]`.
+
+        The base GAN's losses on this logit are the semi-supervised ones (`softplus(-lse)`
+        for real, `softplus(lse)` for fake), and R1 / R2 penalise its input gradient.
+        """
+        class_logits = self.discriminator(samples, training=training)
+        return tf.reduce_logsumexp(class_logits, axis=-1, keepdims=True)
+
+    def supervised_loss(self, logits, labels):
+        """Cross-entropy over the labelled rows (label >= 0) of the global batch.
+
+        Returns this replica's share: `sum of its labelled CE * num_replicas / global
+        labelled count`, so that dividing by the number of replicas and summing (as the
+        gradients are) gives the global mean; 0 when no example is labelled.
+        """
+        labels = tf.reshape(tf.cast(labels, tf.int32), [-1])
+        mask = tf.cast(labels >= 0, logits.dtype)
+        per_example = losses.auxiliary_classifier_loss(
+            logits, tf.maximum(labels, 0), reduction="none"
+        )
+        local_count = tf.reduce_sum(mask)
+        context = tf.distribute.get_replica_context()
+        global_count = (
+            context.all_reduce(tf.distribute.ReduceOp.SUM, local_count) if context is not None else local_count
+        )
+        _, num_replicas = _replica_info()
+        return tf.reduce_sum(per_example * mask) * num_replicas / tf.maximum(global_count, 1.0)
+
+    def discriminator_losses(self, real, real_labels, fake, fake_labels, seed):
+        if real_labels is None:
+            raise ValueError(
+                "SGAN trains on (samples, labels) batches, with label -1 for unlabelled "
+                "examples (see `semi_supervised_labels`). Received: batches of samples only."
+            )
+        real_logits = self.discriminator(real, training=True)
+        fake_logits = self.discriminator(fake, training=True)
+        unsupervised = losses.semi_supervised_discriminator_loss(real_logits, fake_logits)
+        supervised = self.supervised_loss(real_logits, real_labels)
+        penalties = self.discriminator_penalties(real, real_labels, fake, fake_labels, seed)
+        loss = self.supervised_weight * supervised + self.unsupervised_weight * unsupervised
+        return {
+            "d_loss": loss + sum(penalties.values()),
+            "supervised_loss": supervised,
+            "unsupervised_loss": unsupervised,
+            **penalties,
+        }
+
+    def generator_step_losses(self, z, labels, fake, real, real_labels, seed):
+        if self.feature_matching:
+            # Batch means of D's features over the global batch (all replicas), so that the
+            # loss is the same whatever the number of replicas.
+            real_mean = _global_batch_mean(self._features(real, training=True))
+            fake_mean = _global_batch_mean(self._features(fake, training=True))
+            loss = losses.feature_matching_loss(real_mean, fake_mean)
+        elif self.generator_loss == "minimax":  # log(1 - D(G(z))) = -softplus(lse)
+            loss = self.compute_generator_loss(self.discriminate(fake, None, training=True))
+        else:
+            loss = losses.semi_supervised_generator_loss(self.discriminator(fake, training=True))
+        penalties = self.generator_penalties(z, labels, fake, seed)
+        return {"g_loss": loss + sum(penalties.values()), **penalties}
+
+    def classify(self, samples, batch_size=256):
+        """Predicted classes (NumPy int `[n]`) of D's classifier."""
+        probabilities = self.classifier.predict(samples, batch_size=batch_size, verbose=0)
+        return np.argmax(probabilities, axis=-1)
+
+    def describe(self):
+        return {**super().describe(), "classifier_classes": self.classifier_classes}
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "feature_matching": self.feature_matching,
+            "feature_layer": self.feature_layer,
+            "supervised_weight": self.supervised_weight,
+            "unsupervised_weight": self.unsupervised_weight,
+        }

@@ -1,0 +1,531 @@
+"""InfoGAN, BiGAN / ALI and the semi-supervised GAN: their math against values worked out
+by hand or in NumPy, MirroredStrategy, exact resume, the trainer, and what each learns."""
+
+import json
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan import models, networks
+from keras_gan.networks import conditional
+from tests.helpers_models import (
+    DIGITS_SHAPE,
+    assert_mirrored_equals_one_device,
+    assert_resumes_exactly,
+    compiled,
+    digits,
+    digits_classifier,
+    labelled_batches,
+    run_variant_cli,
+)
+
+RNG = np.random.default_rng(0)
+SEED = tf.constant([3, 4])
+LOG_2PI = math.log(2 * math.pi)
+
+
+def _softplus(x):
+    return np.log1p(np.exp(x))
+
+
+def _image_batches(images, batch_size, shuffle_seed=None):
+    dataset = tf.data.Dataset.from_tensor_slices(images)
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(images), seed=shuffle_seed)
+    return dataset.batch(batch_size, drop_remainder=True)
+
+
+# -------------------------------------------------------------------------- InfoGAN
+
+
+def _infogan(categorical_dims=(3,), continuous_dim=2, noise_dim=2, learn_std=False, **kwargs):
+    latent_dim = noise_dim + sum(categorical_dims) + continuous_dim
+    q_dim = sum(categorical_dims) + continuous_dim * (2 if learn_std else 1)
+    return models.InfoGAN(
+        networks.mlp_generator(latent_dim, (2,), hidden_units=(8,), output_activation=None),
+        conditional.auxiliary_mlp_discriminator((2,), q_dim, hidden_units=(8,)),
+        categorical_dims=categorical_dims,
+        continuous_dim=continuous_dim,
+        learn_std=learn_std,
+        **kwargs,
+    )
+
+
+# Two samples: z = [noise (2) | one-hot code (3) | continuous (2)].
+Z = np.array([
+    [0.3, -0.1, 0, 1, 0, 0.5, -0.25],  # code 1, c = (0.5, -0.25)
+    [1.0, 2.0, 0, 0, 1, 0.0, 0.0],     # code 2, c = (0, 0)
+], "float32")
+# Q's outputs: code logits, then means.
+Q = np.array([
+    [0.0, math.log(2.0), 0.0, 0.5, 0.75],  # P(code 1) = 2 / 4; means off by (0, 1)
+    [0.0, 0.0, 0.0, 0.0, 0.0],             # P(code 2) = 1 / 3; means exact
+], "float32")
+# -log Q(c | x): log 4 - log 2 = log 2, and log 3.
+CATEGORICAL_NLL = (math.log(2.0) + math.log(3.0)) / 2
+# Unit-variance Gaussian NLL summed over 2 codes: log(2 pi) + (0 + 1) / 2, and log(2 pi).
+GAUSSIAN_NLL = ((LOG_2PI + 0.5) + LOG_2PI) / 2
+
+
+def test_infogan_mutual_information_term_for_known_codes():
+    gan = _infogan(continuous_weight=0.5)
+    terms = gan.mutual_information_loss(tf.constant(Q), tf.constant(Z))
+    assert float(terms["info_loss"]) == pytest.approx(CATEGORICAL_NLL + 0.5 * GAUSSIAN_NLL, rel=1e-5)
+    # The bound L_I = H(c) - CE on I(c; G(z, c)), H(c) = log 3 for a uniform 3-way code.
+    assert float(terms["categorical_mi"]) == pytest.approx(math.log(3.0) - CATEGORICAL_NLL, rel=1e-5)
+
+
+def test_infogan_learned_standard_deviations_enter_the_gaussian_likelihood():
+    gan = _infogan(learn_std=True, continuous_weight=1.0, categorical_weight=0.0)
+    log_stds = np.array([[0.0, math.log(2.0)], [math.log(0.5), 0.0]], "float32")
+    q = np.concatenate([Q, log_stds], axis=1)
+    # Row 1: log(2 pi) + log 2 + ((0 / 1)^2 + (1 / 2)^2) / 2; row 2: log(2 pi) + log(1/2).
+    expected = ((LOG_2PI + math.log(2.0) + 0.125) + (LOG_2PI + math.log(0.5))) / 2
+    assert float(gan.mutual_information_loss(tf.constant(q), tf.constant(Z))["info_loss"]) == pytest.approx(
+        expected, rel=1e-5
+    )
+
+
+def test_infogan_sums_the_cross_entropies_of_several_categorical_codes():
+    gan = _infogan(categorical_dims=(2, 3), continuous_dim=0, noise_dim=1)
+    z = np.array([[0.0, 1, 0, 0, 0, 1]], "float32")  # codes (0, 2)
+    q = np.array([[1.0, 0.0, 0.0, 0.0, 0.0]], "float32")
+    expected = (math.log(math.e + 1) - 1) + math.log(3.0)
+    terms = gan.mutual_information_loss(tf.constant(q), tf.constant(z))
+    assert float(terms["info_loss"]) == pytest.approx(expected, rel=1e-5)
+    assert float(terms["categorical_mi"]) == pytest.approx(math.log(2) + math.log(3) - expected, rel=1e-5)
+
+
+def test_infogan_latent_layout_and_sampling():
+    gan = compiled(lambda: _infogan(categorical_dims=(3,), continuous_dim=2, noise_dim=2))
+    assert gan.latent_dim == 7 and gan.noise_dim == 2 and gan.q_output_dim == 5
+    layout = {"noise": [0, 2], "categorical": [[2, 5]], "continuous": [5, 7]}
+    assert gan.latent_layout == layout and gan.describe()["latent_layout"] == layout
+    z = gan.sample_latent(3000, SEED).numpy()
+    codes = z[:, 2:5]
+    np.testing.assert_array_equal(codes.sum(axis=1), 1.0)
+    assert set(np.unique(codes)) == {0.0, 1.0}
+    assert np.all(np.abs(np.bincount(codes.argmax(1), minlength=3) / 3000 - 1 / 3) < 0.03)
+    assert z[:, 5:].min() >= -1.0 and z[:, 5:].max() <= 1.0 and abs(z[:, 5:].mean()) < 0.05
+    assert abs(z[:, :2].std() - 1.0) < 0.05
+    built = gan.latent_vector(np.array([[0.3, -0.1]]), [1], [[0.5, -0.25]])
+    np.testing.assert_array_equal(built, Z[:1])
+    # `generate` with labels fixes the categorical code.
+    np.testing.assert_allclose(
+        gan.generate(2, seed=0, labels=[1, 1], continuous=[[0.5, -0.25], [0.5, -0.25]])[0],
+        gan.generator(gan.latent_vector(np.random.default_rng(0).standard_normal((2, 2)), [1, 1],
+                                        [[0.5, -0.25]] * 2)).numpy()[0],
+        atol=1e-6,
+    )
+
+
+def test_infogan_step_losses_add_the_information_term_to_both_players():
+    gan = _infogan(continuous_weight=0.5)
+    real = RNG.standard_normal((2, 2)).astype("float32")
+    z = tf.constant(Z)
+    fake = gan.generator(z)
+    real_source = gan.discriminator(real)[0].numpy()
+    fake_source, q = [t.numpy() for t in gan.discriminator(fake)]
+    info = float(gan.mutual_information_loss(tf.constant(q), z)["info_loss"])
+    d = gan.discriminator_step_losses(real, None, z, fake, None, SEED)
+    expected_d = _softplus(-real_source).mean() + _softplus(fake_source).mean() + info
+    assert float(d["d_loss"]) == pytest.approx(expected_d, rel=1e-5)
+    g = gan.generator_step_losses(z, None, fake, real, None, SEED)
+    assert float(g["g_loss"]) == pytest.approx(_softplus(-fake_source).mean() + info, rel=1e-5)
+
+
+def test_infogan_rejects_bad_layouts():
+    with pytest.raises(ValueError, match="latent_dim"):
+        models.InfoGAN(networks.mlp_generator(5, (2,)), conditional.auxiliary_mlp_discriminator((2,), 7),
+                       categorical_dims=(5,), continuous_dim=2)
+    with pytest.raises(ValueError, match=r"q \[B, 12\]"):
+        models.InfoGAN(networks.mlp_generator(20, (2,)), conditional.auxiliary_mlp_discriminator((2,), 10))
+    with pytest.raises(ValueError, match="categorical_dims"):
+        _infogan(categorical_dims=(1,))
+    with pytest.raises(ValueError, match="at least one latent code"):
+        models.InfoGAN(networks.mlp_generator(4, (2,)), conditional.auxiliary_mlp_discriminator((2,), 1),
+                       categorical_dims=(), continuous_dim=0)
+
+
+# ---------------------------------------------------------------------------- BiGAN
+
+
+def _linear_bigan(**kwargs):
+    # G, E and D all linear: D(x, z) = [x, z] . w + b.
+    return models.BiGAN(
+        networks.mlp_generator(2, (2,), hidden_units=(), output_activation=None),
+        conditional.joint_mlp_discriminator((2,), 2, hidden_units=(), latent_units=(), joint_units=(),
+                                            dropout=0.0),
+        conditional.mlp_encoder((2,), 2, hidden_units=()),
+        **kwargs,
+    )
+
+
+def test_bigan_losses_score_data_encoder_pairs_against_generator_latent_pairs():
+    gan = _linear_bigan()
+    real = RNG.standard_normal((5, 2)).astype("float32")
+    z = RNG.standard_normal((5, 2)).astype("float32")
+    (g_w, g_b), (e_w, e_b) = gan.generator.get_layer("output").get_weights(), gan.encoder.get_layer("z").get_weights()
+    w, b = gan.discriminator.get_layer("logits").get_weights()
+    fake = z @ g_w + g_b
+    real_logits = np.concatenate([real, real @ e_w + e_b], axis=1) @ w + b
+    fake_logits = np.concatenate([fake, z], axis=1) @ w + b
+    d = gan.discriminator_step_losses(real, None, z, gan.generator(z), None, SEED)
+    expected_d = _softplus(-real_logits).mean() + _softplus(fake_logits).mean()
+    assert float(d["d_loss"]) == pytest.approx(expected_d, rel=1e-5)
+    # G and E swap the labels: (G(z), z) should pass as data, (x, E(x)) as generated.
+    g = gan.generator_step_losses(z, None, gan.generator(z), real, None, SEED)
+    expected_g = _softplus(-fake_logits).mean() + _softplus(real_logits).mean()
+    assert float(g["g_loss"]) == pytest.approx(expected_g, rel=1e-5)
+    # minimax: G and E minimise D's own objective, negated.
+    minimax = models.BiGAN(gan.generator, gan.discriminator, gan.encoder, generator_loss="minimax")
+    g = minimax.generator_step_losses(z, None, gan.generator(z), real, None, SEED)
+    assert float(g["g_loss"]) == pytest.approx(-expected_d, rel=1e-5)
+
+
+def test_bigan_generator_step_trains_the_encoder_with_the_generator():
+    gan = compiled(_linear_bigan, run_eagerly=True)
+    names = {id(v) for v in gan.generator_variables()}
+    assert all(id(v) in names for v in gan.encoder.trainable_variables + gan.generator.trainable_variables)
+    assert set(gan.checkpoint_extras()) == {"encoder"}
+    before = {name: [w.numpy() for w in model.weights] for name, model in
+              (("encoder", gan.encoder), ("generator", gan.generator))}
+    gan.fit(_image_batches(RNG.standard_normal((64, 2)).astype("float32"), 32), epochs=1, verbose=0)
+    for name, model in (("encoder", gan.encoder), ("generator", gan.generator)):
+        assert not all(np.array_equal(a, w.numpy()) for a, w in zip(before[name], model.weights)), name
+    assert gan.encode(np.zeros((3, 2), "float32")).shape == (3, 2)
+    assert gan.reconstruct(np.zeros((3, 2), "float32")).shape == (3, 2)
+
+
+def test_bigan_rejects_mismatched_encoder_and_input_penalties():
+    generator = networks.mlp_generator(4, (2,))
+    discriminator = conditional.joint_mlp_discriminator((2,), 4)
+    with pytest.raises(ValueError, match=r"\[B, 4\]"):
+        models.BiGAN(generator, discriminator, conditional.mlp_encoder((2,), 3))
+    with pytest.raises(ValueError, match="two inputs"):
+        models.BiGAN(generator, networks.mlp_discriminator((2,)), conditional.mlp_encoder((2,), 4))
+    with pytest.raises(ValueError, match="r1_gamma=10.0"):
+        models.BiGAN(generator, discriminator, conditional.mlp_encoder((2,), 4), r1_gamma=10.0)
+
+
+def test_bigan_config_round_trip_keeps_the_encoder():
+    gan = _linear_bigan(seed=4)
+    clone = models.BiGAN.from_config(gan.get_config())
+    assert isinstance(clone, models.BiGAN) and clone.encoder.output_shape == (None, 2) and clone.seed == 4
+
+
+# ----------------------------------------------------------------------------- SGAN
+
+
+def test_semi_supervised_labels_keep_k_labels_per_class():
+    labels = digits().labels
+    kept = models.semi_supervised_labels(labels, 10, seed=0)
+    assert np.sum(kept >= 0) == 100
+    np.testing.assert_array_equal(np.bincount(kept[kept >= 0], minlength=10), [10] * 10)
+    np.testing.assert_array_equal(kept[kept >= 0], labels[kept >= 0])
+    assert np.all(kept[kept < 0] == -1)
+    np.testing.assert_array_equal(kept, models.semi_supervised_labels(labels, 10, seed=0))
+    assert not np.array_equal(kept, models.semi_supervised_labels(labels, 10, seed=1))
+    with pytest.raises(ValueError, match="labels_per_class=0"):
+        models.semi_supervised_labels(labels, 0)
+
+
+def test_semi_supervised_dataset_puts_a_labelled_batch_in_every_step():
+    data = digits()
+    labels = models.semi_supervised_labels(data.labels, 2, seed=0)
+    dataset = models.semi_supervised_dataset(data.images, labels, 64, 16, seed=0, num_epochs=1)
+    batches = list(dataset)
+    assert len(batches) == len(data) // 64
+    labelled_index = {data.images[i].tobytes(): labels[i] for i in np.flatnonzero(labels >= 0)}
+    for images, batch_labels in batches[:3]:
+        images, batch_labels = images.numpy(), batch_labels.numpy()
+        assert images.shape == (80, *DIGITS_SHAPE)
+        assert np.all(batch_labels[:64] == -1)
+        for image, label in zip(images[64:], batch_labels[64:]):
+            assert labelled_index[image.tobytes()] == label
+    with pytest.raises(ValueError, match="no labelled example"):
+        models.semi_supervised_dataset(data.images, np.full(len(data), -1), 64, 16)
+
+
+def _sgan(units=(16,), noise=0.0, **kwargs):
+    return models.SGAN(
+        networks.mlp_generator(4, DIGITS_SHAPE, hidden_units=(16,)),
+        conditional.classifier_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=units,
+                                                 input_noise=noise, hidden_noise=noise),
+        **kwargs,
+    )
+
+
+def test_sgan_supervised_loss_averages_over_labelled_examples_only():
+    gan = _sgan()
+    logits = np.array([[1.0, 0.0, 0, 0, 0, 0, 0, 0, 0, 0], [5.0] * 10, [0.0, 2.0] + [0.0] * 8, [9.0] * 10], "float32")
+    labels = np.array([0, -1, 1, -1])
+    # CE of rows 0 and 2 only: log(e + 9) - 1 and log(e^2 + 9) - 2.
+    expected = ((math.log(math.e + 9) - 1) + (math.log(math.e**2 + 9) - 2)) / 2
+    assert float(gan.supervised_loss(tf.constant(logits), tf.constant(labels))) == pytest.approx(expected, rel=1e-5)
+    assert float(gan.supervised_loss(tf.constant(logits), tf.constant([-1, -1, -1, -1]))) == 0.0
+
+
+def test_sgan_discriminator_is_a_k_class_classifier_with_an_implicit_fake_class():
+    gan = _sgan(supervised_weight=0.5, unsupervised_weight=2.0)
+    real = digits().images[:6]
+    labels = np.array([3, -1, -1, 7, -1, 0], "int32")
+    fake = RNG.uniform(-1, 1, (6, *DIGITS_SHAPE)).astype("float32")
+    real_logits, fake_logits = gan.discriminator(real).numpy(), gan.discriminator(fake).numpy()
+    lse_real = np.log(np.exp(real_logits).sum(1))
+    lse_fake = np.log(np.exp(fake_logits).sum(1))
+    # D(x) = Z / (Z + 1): -log D(x) = softplus(-lse), -log(1 - D(G(z))) = softplus(lse).
+    unsupervised = _softplus(-lse_real).mean() + _softplus(lse_fake).mean()
+    rows = labels >= 0
+    supervised = np.mean(lse_real[rows] - real_logits[rows, labels[rows]])
+    terms = gan.discriminator_losses(real, labels, fake, None, SEED)
+    assert float(terms["unsupervised_loss"]) == pytest.approx(unsupervised, rel=1e-5)
+    assert float(terms["supervised_loss"]) == pytest.approx(supervised, rel=1e-5)
+    assert float(terms["d_loss"]) == pytest.approx(0.5 * supervised + 2.0 * unsupervised, rel=1e-5)
+    # `discriminate` (shared code: test_step, R1) gives the logit of D(x): logsumexp.
+    np.testing.assert_allclose(gan.discriminate(real, None, False).numpy()[:, 0], lse_real, rtol=1e-5)
+    # ... on which the base GAN's losses equal the semi-supervised ones.
+    base_loss = gan.compute_discriminator_loss(lse_real[:, None], lse_fake[:, None])
+    assert float(base_loss) == pytest.approx(unsupervised, rel=1e-5)
+
+
+def test_sgan_generator_loss_is_feature_matching_or_non_saturating():
+    gan = _sgan(units=(12, 6))
+    real = digits().images[:8]
+    z = RNG.standard_normal((8, 4)).astype("float32")
+    fake = gan.generator(z)
+    features = keras.Model(gan.discriminator.input, gan.discriminator.get_layer("features").output)
+    real_f, fake_f = features(real).numpy(), features(fake).numpy()
+    assert real_f.shape == (8, 6)
+    expected = np.mean((real_f.mean(0) - fake_f.mean(0)) ** 2)
+    g = gan.generator_step_losses(z, None, fake, real, None, SEED)
+    assert float(g["g_loss"]) == pytest.approx(expected, rel=1e-4)
+    plain = _sgan(feature_matching=False)
+    lse = np.log(np.exp(plain.discriminator(fake).numpy()).sum(1))
+    g = plain.generator_step_losses(z, None, fake, real, None, SEED)
+    assert float(g["g_loss"]) == pytest.approx(_softplus(-lse).mean(), rel=1e-5)
+
+
+def test_sgan_classifier_shares_the_discriminators_weights():
+    gan = compiled(_sgan)
+    images = digits().images[:5]
+    probabilities = gan.classifier.predict(images, verbose=0)
+    logits = gan.discriminator(images).numpy()
+    softmax = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    np.testing.assert_allclose(probabilities, softmax, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(gan.classify(images), softmax.argmax(1))
+    assert {id(w) for w in gan.classifier.weights} == {id(w) for w in gan.discriminator.weights}
+    assert gan.describe()["classifier_classes"] == 10 and gan.num_classes is None
+
+
+def test_sgan_rejects_unlabelled_batches_and_a_missing_feature_layer():
+    gan = compiled(_sgan)
+    with pytest.raises(ValueError, match="label -1 for unlabelled"):
+        gan.fit(_image_batches(digits().images[:64], 32), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="feature_layer='hidden'"):
+        _sgan(feature_layer="hidden")
+    with pytest.raises(ValueError, match="class logits"):
+        models.SGAN(networks.mlp_generator(4, (2,)), networks.mlp_discriminator((2,)))
+
+
+def test_sgan_recipe_keeps_labels_per_class():
+    from trainers.recipes.conditional import prepare_sgan_data
+
+    data = digits()
+    prepared = prepare_sgan_data(data, {"labels_per_class": 10, "seed": 0})
+    assert np.sum(prepared.labels >= 0) == 100 and prepared.images is data.images
+    assert prepare_sgan_data(data, {"labels_per_class": None, "seed": 0}) is data
+
+
+# ------------------------------------------------- strategies, resume, trainer
+
+
+def _small_infogan():
+    return models.InfoGAN(
+        networks.mlp_generator(8 + 10 + 2, DIGITS_SHAPE, hidden_units=(16,)),
+        conditional.auxiliary_mlp_discriminator(DIGITS_SHAPE, 12, hidden_units=(16,), aux_hidden_units=(8,)),
+        seed=3,
+    )
+
+
+def _small_bigan():
+    return models.BiGAN(
+        networks.mlp_generator(4, DIGITS_SHAPE, hidden_units=(16,)),
+        conditional.joint_mlp_discriminator(DIGITS_SHAPE, 4, hidden_units=(16,), latent_units=(8,),
+                                            joint_units=(8,), dropout=0.0),
+        conditional.mlp_encoder(DIGITS_SHAPE, 4, hidden_units=(16,)),
+        seed=3,
+    )
+
+
+def _small_sgan():
+    return models.SGAN(
+        networks.mlp_generator(4, DIGITS_SHAPE, hidden_units=(16,)),
+        conditional.classifier_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(16, 8), input_noise=0.0,
+                                                 hidden_noise=0.0),
+        seed=3,
+    )
+
+
+def _uneven_labels(labels):
+    """Labels kept at rows 0, 1, 2 and 20 of every 32: in a batch of 32 split over two
+    replicas, replica 0 holds three labelled examples and replica 1 one."""
+    kept = np.full(len(labels), -1)
+    rows = np.flatnonzero(np.isin(np.arange(len(labels)) % 32, (0, 1, 2, 20)))
+    kept[rows] = labels[rows]
+    return kept
+
+
+def _dataset(variant, n):
+    data = digits()
+    if variant == "sgan":
+        return labelled_batches(data.images[:n], _uneven_labels(data.labels[:n]), 32)
+    return _image_batches(data.images[:n], 32)
+
+
+BUILDERS = {"infogan": _small_infogan, "bigan": _small_bigan, "sgan": _small_sgan}
+
+
+@pytest.mark.parametrize("variant", sorted(BUILDERS))
+def test_mirrored_strategy_equals_one_device(variant):
+    # SGAN: the supervised mean is over the labelled examples of the global batch, which
+    # the two replicas hold unevenly (3 and 1).
+    assert_mirrored_equals_one_device(BUILDERS[variant], _dataset(variant, 128), epochs=2)
+
+
+@pytest.mark.parametrize("variant", sorted(BUILDERS))
+def test_full_state_saves_and_resumes_exactly(variant, tmp_path):
+    assert_resumes_exactly(BUILDERS[variant], _dataset(variant, 96), tmp_path)
+
+
+@pytest.mark.parametrize("variant", ["infogan", "bigan", "sgan"])
+def test_train_cli_runs_one_epoch_on_digits(variant, tmp_path):
+    code, out = run_variant_cli(variant, tmp_path)
+    assert code == 0
+    facts = json.loads((out / "model.json").read_text())
+    assert facts["variant"] == variant and facts["image_shape"] == [16, 16, 1]
+    assert facts["num_classes"] is None  # unconditional generators: generator(z)
+    generator = keras.saving.load_model(str(out / "generator.keras"))
+    assert generator(np.zeros((2, facts["latent_dim"]), "float32")).shape == (2, 16, 16, 1)
+    if variant == "infogan":  # the paper's 62 noise + 10-way code + 2 continuous codes
+        assert facts["latent_dim"] == 74
+        assert facts["latent_layout"] == {"noise": [0, 62], "categorical": [[62, 72]], "continuous": [72, 74]}
+    if variant == "bigan":
+        names = [name for name, _ in tf.train.list_variables(str(out / "checkpoints"))]
+        assert any(name.startswith("encoder/") for name in names)
+    if variant == "sgan":
+        assert facts["classifier_classes"] == 10
+
+
+# ----------------------------------------------------------------- learning
+
+
+def _nmi(a, b):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return float(normalized_mutual_info_score(a, b))
+
+
+@pytest.mark.slow
+def test_infogan_categorical_code_separates_digit_classes():
+    def build():
+        return models.InfoGAN(
+            networks.mlp_generator(16 + 10, DIGITS_SHAPE, hidden_units=(128, 128)),
+            conditional.auxiliary_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(128, 128),
+                                                    aux_hidden_units=(64,)),
+            categorical_dims=(10,),
+            continuous_dim=0,
+        )
+
+    gan = keras.utils.set_random_seed(0) or build()
+    gan.compile(g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+                d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    gan.fit(_image_batches(digits().images, 32, shuffle_seed=0), epochs=30, verbose=0)
+    codes = np.repeat(np.arange(10), 100)
+    predicted = digits_classifier()(gan.generate(1000, seed=1, labels=codes))
+    counts = np.array([np.bincount(predicted[codes == c], minlength=10) for c in range(10)])
+    purity = counts.max(axis=1).sum() / 1000  # share of each code's samples in its main class
+    nmi = _nmi(codes, predicted)
+    test = digits("test")
+    q_nmi = _nmi(test.labels, gan.predict_codes(test.images)[0][:, 0])
+    print(f"InfoGAN: purity {purity:.3f}, NMI(code, class) {nmi:.3f}, distinct main classes "
+          f"{len(set(counts.argmax(1)))}, NMI(Q(x), label) on test digits {q_nmi:.3f}")
+    assert purity >= 0.8
+    assert nmi >= 0.6  # chance is ~0.01; a code ignored by G (one class for all) gives 0
+
+
+@pytest.mark.slow
+def test_bigan_reconstructions_are_closer_to_their_inputs_than_random_samples():
+    def build():
+        return models.BiGAN(
+            networks.mlp_generator(8, DIGITS_SHAPE, hidden_units=(128, 128)),
+            conditional.joint_mlp_discriminator(DIGITS_SHAPE, 8, hidden_units=(128, 128),
+                                                latent_units=(128,), joint_units=(128,)),
+            conditional.mlp_encoder(DIGITS_SHAPE, 8, hidden_units=(128, 128)),
+        )
+
+    gan = compiled(build, init_seed=0, lr=5e-4)
+    gan.fit(_image_batches(digits().images, 64, shuffle_seed=0), epochs=40, verbose=0)
+    x = digits("test").images
+    reconstruction = np.linalg.norm((gan.reconstruct(x) - x).reshape(len(x), -1), axis=1)
+    random = np.linalg.norm((gan.generate(len(x), seed=3) - x).reshape(len(x), -1), axis=1)
+    closer = float(np.mean(reconstruction < random))
+    same_class = float(np.mean(digits_classifier()(gan.reconstruct(x)) == digits("test").labels))
+    print(f"BiGAN: mean ||G(E(x)) - x|| {reconstruction.mean():.3f}, mean ||G(z) - x|| "
+          f"{random.mean():.3f}, closer for {closer:.3f} of test digits, same class {same_class:.3f}")
+    assert reconstruction.mean() < random.mean()
+    assert closer >= 0.6
+
+
+class _TestAccuracy(keras.callbacks.Callback):
+    """Test-split accuracy of `predict_classes()` after each of the last `last` epochs."""
+
+    def __init__(self, predict_classes, epochs, last=5):
+        super().__init__()
+        self.predict_classes, self.first, self.values = predict_classes, epochs - last, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch >= self.first:
+            self.values.append(float(np.mean(self.predict_classes() == digits("test").labels)))
+
+
+@pytest.mark.slow
+def test_sgan_with_10_labels_per_class_beats_the_classifier_trained_on_them_alone():
+    data, test = digits(), digits("test")
+    labels = models.semi_supervised_labels(data.labels, 10, seed=0)
+    epochs, batch, labelled_batch = 30, 64, 32
+    steps_per_epoch = len(data) // batch
+
+    def classifier():
+        return conditional.classifier_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(256, 128, 128))
+
+    # The same classifier (same initial weights), the same optimizer and number of steps,
+    # on the same labelled batches, without the GAN.
+    keras.utils.set_random_seed(0)
+    alone = classifier()
+    alone.compile(keras.optimizers.Adam(1e-3, beta_1=0.5),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    labelled = labels >= 0
+    alone_accuracy = _TestAccuracy(lambda: np.argmax(alone.predict(test.images, verbose=0), 1), epochs)
+    alone.fit(
+        tf.data.Dataset.from_tensor_slices((data.images[labelled], labels[labelled]))
+        .repeat().shuffle(100, seed=0).batch(labelled_batch),
+        steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=0, callbacks=[alone_accuracy],
+    )
+
+    def build():
+        return models.SGAN(conditional.batch_norm_mlp_generator(100, DIGITS_SHAPE, (256, 256)), classifier())
+
+    gan = compiled(build, init_seed=0, lr=1e-3)
+    sgan_accuracy = _TestAccuracy(lambda: gan.classify(test.images), epochs)
+    gan.fit(models.semi_supervised_dataset(data.images, labels, batch, labelled_batch, seed=0, num_epochs=epochs),
+            epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0, callbacks=[sgan_accuracy])
+    # Accuracies after each of the last 5 epochs, averaged: both fluctuate by ~1 point
+    # from one epoch to the next.
+    sgan_mean, alone_mean = np.mean(sgan_accuracy.values), np.mean(alone_accuracy.values)
+    print(f"SGAN: test accuracy {sgan_mean:.3f} {np.round(sgan_accuracy.values, 3)}; the same "
+          f"classifier on the 100 labels alone {alone_mean:.3f} {np.round(alone_accuracy.values, 3)}")
+    assert sgan_mean >= alone_mean + 0.01

@@ -1,0 +1,195 @@
+"""WGAN (weight clipping) and WGAN-GP: their math against hand-worked values, their
+behaviour under MirroredStrategy, resuming, and learning the 8-Gaussian ring."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan import models, networks
+from tests.helpers import batches, ring_points, two_cpu_strategy
+from tests.helpers_variants import (
+    assert_mirrored_equals_one_device,
+    assert_resumes_exactly,
+    make_variant,
+    recipe_gan,
+    ring_coverage,
+)
+
+SEED = tf.constant([3, 4])
+
+
+def _generator():
+    return networks.mlp_generator(4, (2,), hidden_units=(8,), output_activation=None)
+
+
+def _linear_critic(w, b):
+    critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    critic.set_weights([np.asarray(w, "float32").reshape(2, 1), np.asarray([b], "float32")])
+    return critic
+
+
+def _rmsprop(rate):
+    return keras.optimizers.RMSprop(rate)
+
+
+# ------------------------------------------------------------------------ WGAN-GP math
+
+
+def test_gradient_penalty_of_a_linear_critic_is_weight_times_norm_gap_squared():
+    # f(x) = w.x + b has gradient w everywhere: GP = lambda * (||w|| - 1)^2 whatever eps.
+    w, b = [0.3, -1.2], 0.5
+    gan = models.WGANGP(_generator(), _linear_critic(w, b), gp_weight=10.0)
+    real, fake = ring_points(16)[0], ring_points(16, seed=1)[0]
+    penalties = gan.discriminator_penalties(real, None, fake, None, SEED)
+    expected_gp = 10.0 * (np.hypot(0.3, -1.2) - 1.0) ** 2  # 10 * (sqrt(1.53) - 1)^2
+    assert expected_gp == pytest.approx(0.5613662, abs=1e-6)
+    assert float(penalties["gp"]) == pytest.approx(expected_gp, rel=1e-5)
+    terms = gan.discriminator_losses(real, None, fake, None, SEED)
+    wasserstein = np.mean(fake @ np.array(w)) - np.mean(real @ np.array(w))  # b cancels
+    assert float(terms["d_loss"]) == pytest.approx(wasserstein + expected_gp, abs=1e-6)
+    assert float(terms["gp"]) == pytest.approx(expected_gp, rel=1e-5)
+
+
+def test_gradient_penalty_interpolates_with_uniform_per_sample_eps():
+    # f(x) = ||x||^2 / 2 has gradient x: GP = lambda * mean_i (||eps_i r_i + (1 - eps_i) f_i|| - 1)^2.
+    critic = keras.Sequential([
+        keras.Input((2,)),
+        keras.layers.Lambda(lambda x: 0.5 * keras.ops.sum(x * x, axis=-1, keepdims=True)),
+    ])
+    gan = models.WGANGP(_generator(), critic, gp_weight=10.0)
+    real, fake = ring_points(64)[0], 0.1 * ring_points(64, seed=1)[0]
+    eps = gan.interpolation_weights(64, SEED).numpy()
+    assert eps.shape == (64,) and eps.min() >= 0.0 and eps.max() <= 1.0
+    assert eps.min() < 0.1 and eps.max() > 0.9 and len(np.unique(eps)) == 64
+    x_hat = eps[:, None] * real + (1 - eps[:, None]) * fake
+    expected = 10.0 * np.mean((np.linalg.norm(x_hat, axis=1) - 1.0) ** 2)
+    got = float(gan.discriminator_penalties(real, None, fake, None, SEED)["gp"])
+    assert got == pytest.approx(expected, rel=1e-5)
+
+
+def test_gradient_penalty_is_finite_at_a_zero_gradient():
+    gan = models.WGANGP(_generator(), _linear_critic([0.0, 0.0], 0.0), gp_weight=10.0)
+    real = tf.constant(ring_points(8)[0])
+    with tf.GradientTape() as tape:
+        gp = gan.discriminator_penalties(real, None, real * 0.5, None, SEED)["gp"]
+    kernel_grad = tape.gradient(gp, gan.discriminator.trainable_variables[0])
+    assert float(gp) == pytest.approx(10.0, rel=1e-5)  # (0 - 1)^2
+    np.testing.assert_array_equal(kernel_grad.numpy(), np.zeros((2, 1)))  # not NaN
+
+
+def test_replicas_interpolate_with_their_rows_of_one_global_eps_draw():
+    strategy = two_cpu_strategy()
+    gan = make_variant(models.WGANGP, strategy)
+
+    @tf.function
+    def draw():
+        return strategy.run(lambda: gan.interpolation_weights(4, SEED))
+
+    halves = [t.numpy() for t in strategy.experimental_local_results(draw())]
+    assert not np.allclose(halves[0], halves[1])
+    np.testing.assert_array_equal(np.concatenate(halves), gan.interpolation_weights(8, SEED).numpy())
+
+
+def test_wgan_gp_refuses_a_batch_norm_critic_and_bad_weights():
+    critic = networks.dcgan_discriminator((16, 16, 1), 4)  # batch norm by default
+    generator = networks.dcgan_generator(4, (16, 16, 1), 4)
+    with pytest.raises(ValueError, match="batch normalization.*Received: a discriminator with "
+                       r"BatchNormalization layers \['conv_1_norm'\]"):
+        models.WGANGP(generator, critic)
+    layer_norm = networks.dcgan_discriminator((16, 16, 1), 4, normalization="layer")
+    assert models.WGANGP(generator, layer_norm).gp_weight == 10.0
+    with pytest.raises(ValueError, match="`gp_weight` must be a positive number. Received: gp_weight=0"):
+        models.WGANGP(generator, layer_norm, gp_weight=0)
+    with pytest.raises(ValueError, match="`label_smoothing` does not apply. Received: label_smoothing=0.1"):
+        models.WGANGP(generator, layer_norm, label_smoothing=0.1)
+
+
+# ------------------------------------------------------------------------ WGAN math
+
+
+def test_wasserstein_losses_of_a_fixed_critic():
+    gan = models.WGAN(_generator(), _linear_critic([1.0, 2.0], 0.0))
+    real, fake = tf.constant([[1.0], [3.0]]), tf.constant([[-2.0], [0.5]])
+    assert float(gan.compute_discriminator_loss(real, fake)) == pytest.approx(-0.75 - 2.0)
+    assert float(gan.compute_generator_loss(fake)) == pytest.approx(0.75)
+
+
+def test_clipping_keeps_every_critic_weight_in_minus_c_c():
+    points, _ = ring_points(5 * 32)
+    gan = make_variant(models.WGAN, clip_value=0.01, optimizer=_rmsprop, lr=5e-5, run_eagerly=True)
+    before = np.concatenate([w.numpy().ravel() for w in gan.discriminator.trainable_weights])
+    assert np.mean(np.abs(before) > 0.01) > 0.8  # Glorot init: clipping has work to do
+    gan.fit(batches(points, 5 * 32), epochs=1, verbose=0)  # 5 critic steps, 1 G step
+    after = np.concatenate([w.numpy().ravel() for w in gan.discriminator.trainable_weights])
+    assert np.abs(after).max() <= 0.01
+    # Clipped at each step, then moved by < 2e-4 by RMSProp(5e-5): most sit near the bound.
+    assert np.mean(np.abs(after) > 0.0098) > 0.7
+    assert int(gan.d_optimizer.iterations.numpy()) == 5 and int(gan.g_optimizer.iterations.numpy()) == 1
+
+
+def test_wgan_config_round_trip_and_bad_clip_value():
+    gan = models.WGAN(_generator(), _linear_critic([1.0, 0.0], 0.0), clip_value=0.05, d_steps=3)
+    clone = models.WGAN.from_config(gan.get_config())
+    assert (clone.clip_value, clone.d_steps, clone.variant) == (0.05, 3, "wgan")
+    gp = models.WGANGP(_generator(), _linear_critic([1.0, 0.0], 0.0), gp_weight=2.5)
+    assert models.WGANGP.from_config(gp.get_config()).gp_weight == 2.5
+    with pytest.raises(ValueError, match="`clip_value` must be a positive number. Received: clip_value=-0.01"):
+        models.WGAN(_generator(), _linear_critic([1.0, 0.0], 0.0), clip_value=-0.01)
+    with pytest.raises(ValueError, match="`generator_loss` does not apply. Received: generator_loss='minimax'"):
+        models.WGAN(_generator(), _linear_critic([1.0, 0.0], 0.0), generator_loss="minimax")
+
+
+# ------------------------------------------------------------- strategies and resuming
+
+
+# d_steps=1 here: with n critic steps, the base gives critic step k the k-th contiguous
+# slice of each replica's rows, a different set of rows than one device's k-th slice.
+
+
+def test_wgan_gp_under_mirrored_strategy_equals_one_device():
+    # The penalty is a per-replica mean added before the 1/N scaling: a penalty scaled
+    # differently from the adversarial terms would change every step (SGD shows it at
+    # full size).
+    points, _ = ring_points(4 * 32)
+    sgd = lambda rate: keras.optimizers.SGD(rate)  # noqa: E731
+    one, _ = assert_mirrored_equals_one_device(
+        lambda strategy: make_variant(models.WGANGP, strategy, d_steps=1, optimizer=sgd, lr=1e-2),
+        points, 32,
+    )
+    assert set(one.history.history) == {"d_loss", "g_loss", "gp"} and one.history.history["gp"][-1] > 0
+
+
+def test_wgan_under_mirrored_strategy_equals_one_device_and_stays_clipped():
+    points, _ = ring_points(4 * 32)
+    _, two = assert_mirrored_equals_one_device(
+        lambda strategy: make_variant(models.WGAN, strategy, d_steps=1, optimizer=_rmsprop),
+        points, 32,
+    )
+    # Each replica clipped its own copy of every critic weight, to the same values.
+    for weight in two.discriminator.trainable_weights:
+        copies = [v.numpy() for v in weight.value.values]
+        np.testing.assert_array_equal(copies[0], copies[1])
+        assert np.abs(copies[0]).max() <= 0.01
+
+
+@pytest.mark.parametrize("model_class", [models.WGAN, models.WGANGP])
+def test_full_state_saves_and_resumes_exactly(model_class, tmp_path):
+    points, _ = ring_points(2 * 16)
+    assert_resumes_exactly(
+        lambda init_seed: make_variant(model_class, init_seed=init_seed, ema_decay=0.9, d_steps=2,
+                                       run_eagerly=True),
+        points, 2 * 16, tmp_path,
+    )
+
+
+# ------------------------------------------------------------------------ learning
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant, steps", [("wgan", 600), ("wgan_gp", 400)])
+def test_toy_recipe_covers_the_ring(variant, steps):
+    # The recipe's toy defaults (MLPs 2x128, z of 16, n_critic 5, batch 256): WGAN with
+    # RMSProp(1e-3) and c = 0.05; WGAN-GP with Adam(2e-3, 0.5, 0.9) and lambda = 0.1.
+    gan, batch_size = recipe_gan(variant)
+    assert ring_coverage(gan, steps, batch_size)["covered"] >= 6

@@ -1,0 +1,134 @@
+"""`keras-gan train`: run directories, exact resume, NaN stop, errors."""
+
+import csv
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from keras_gan import data as gan_data
+from trainers import cli
+from trainers.train import TrainConfig, TrainingDiverged, train
+
+
+def _ring(n=1024):
+    return gan_data.load_arrays("ring8", num_examples=n, seed=0)
+
+
+def _config(tmp_path, name="run", **overrides):
+    values = dict(variant="gan", dataset="ring8", output_dir=str(tmp_path / name), epochs=2,
+                  batch_size=128, hidden_units=32, latent_dim=8, verbose=0)
+    values.update(overrides)
+    return TrainConfig(**values)
+
+
+def _generator_weights(run_dir):
+    import keras
+
+    return keras.saving.load_model(os.path.join(run_dir, "generator.keras")).get_weights()
+
+
+def test_digits_run_directory_has_everything(tmp_path):
+    out = tmp_path / "digits"
+    config = TrainConfig(dataset="digits", image_size=16, output_dir=str(out), steps=3,
+                         batch_size=16, base_filters=8, num_samples=16, verbose=0)
+    result = train(config)
+    for name in ("config.json", "model.json", "losses.csv", "losses.png", "generator.keras",
+                 "samples/epoch_0001.png", "checkpoints/checkpoint"):
+        assert (out / name).exists(), name
+    saved = json.loads((out / "config.json").read_text())
+    assert saved["variant"] == "dcgan" and saved["image_size"] == 16 and saved["steps"] == 3
+    facts = json.loads((out / "model.json").read_text())
+    assert facts["image_shape"] == [16, 16, 1] and facts["step"] == 3
+    grid = Image.open(out / "samples" / "epoch_0001.png")
+    # 16 images of 16x16 as a 4x4 grid with 2-pixel padding: 4 * 18 + 2 = 74.
+    assert grid.size == (74, 74)
+    rows = list(csv.DictReader(open(out / "losses.csv")))
+    assert len(rows) == 1 and np.isfinite(float(rows[0]["d_loss"]))
+    assert result.history["g_loss"][0] == pytest.approx(float(rows[0]["g_loss"]), rel=1e-5)
+
+
+def test_resume_reproduces_an_uninterrupted_run(tmp_path):
+    data = _ring()
+    whole = train(_config(tmp_path, "whole", epochs=3), data=data)
+    train(_config(tmp_path, "split", epochs=1), data=data)
+    resumed = train(_config(tmp_path, "split", epochs=3, resume=True), data=data)
+    assert resumed.start_epoch == 1
+    for a, b in zip(_generator_weights(whole.output_dir), _generator_weights(resumed.output_dir)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    # The loss log continues instead of restarting: epochs 1..3, equal to the whole run's.
+    rows = list(csv.DictReader(open(tmp_path / "split" / "losses.csv")))
+    whole_rows = list(csv.DictReader(open(tmp_path / "whole" / "losses.csv")))
+    assert [r["epoch"] for r in rows] == ["0", "1", "2"]
+    np.testing.assert_allclose([float(r["d_loss"]) for r in rows],
+                               [float(r["d_loss"]) for r in whole_rows], rtol=1e-5)
+
+
+def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    data = _ring()
+    train(_config(tmp_path, epochs=1), data=data)
+    good = tf.train.latest_checkpoint(str(tmp_path / "run" / "checkpoints"))
+    with pytest.raises(TrainingDiverged, match=r"non-finite loss .* last good checkpoint is kept: .*ckpt-1"):
+        train(_config(tmp_path, epochs=3, resume=True, g_lr=1e30, d_lr=1e30), data=data)
+    assert tf.train.latest_checkpoint(str(tmp_path / "run" / "checkpoints")) == good
+
+
+def test_mirrored_strategy_run(tmp_path):
+    result = train(_config(tmp_path, epochs=1, strategy="mirrored"), data=_ring(512))
+    assert result.gan.distribute_strategy.num_replicas_in_sync == 2
+    assert np.isfinite(result.history["d_loss"][0])
+
+
+def test_existing_run_directory_is_not_overwritten(tmp_path):
+    data = _ring(256)
+    train(_config(tmp_path, epochs=1), data=data)
+    with pytest.raises(ValueError, match="already holds a run. Pass --resume"):
+        train(_config(tmp_path, epochs=1), data=data)
+
+
+def test_resume_with_a_different_configuration_is_refused(tmp_path):
+    data = _ring(256)
+    train(_config(tmp_path, epochs=1), data=data)
+    before = (tmp_path / "run" / "config.json").read_text()
+    with pytest.raises(ValueError, match="different configuration .*latent_dim: run has 8, got 4"):
+        train(_config(tmp_path, epochs=2, resume=True, latent_dim=4), data=data)
+    assert (tmp_path / "run" / "config.json").read_text() == before
+
+
+def test_bad_configuration_errors(tmp_path):
+    with pytest.raises(ValueError, match=r"Unknown variant 'nope'. Expected one of \[.*'dcgan'.*'gan'"):
+        train(_config(tmp_path, variant="nope"), data=_ring(256))
+    with pytest.raises(ValueError, match="Unknown option 'gp_weight' for variant 'gan'"):
+        train(_config(tmp_path, options={"gp_weight": 10.0}), data=_ring(256))
+    with pytest.raises(ValueError, match="fewer than one batch of 512"):
+        train(_config(tmp_path, batch_size=512), data=_ring(256))
+    with pytest.raises(ValueError, match="`epochs` must be a positive integer. Received: epochs=0"):
+        train(_config(tmp_path, epochs=0), data=_ring(256))
+
+
+def test_cli_reports_bad_input(tmp_path, capsys):
+    code = cli.main(["train", "--dataset", "no-such-dataset", "--output-dir", str(tmp_path / "x")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Unknown dataset 'no-such-dataset'" in err and "digits" in err
+    code = cli.main(["train", "--dataset", str(tmp_path / "missing.npz")])
+    assert code == 2 and "missing.npz" in capsys.readouterr().err
+    code = cli.main(["train", "--image-size", "48", "--output-dir", str(tmp_path / "y")])
+    assert code == 2 and "48" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--variant", "nope"])
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_cli_train_then_sample(tmp_path, capsys):
+    out = tmp_path / "cli"
+    assert cli.main(["train", "--variant", "gan", "--dataset", "ring8", "--epochs", "1",
+                     "--hidden-units", "16", "--output-dir", str(out), "--verbose", "0"]) == 0
+    assert f"Run directory: {out}" in capsys.readouterr().out
+    assert cli.main(["sample", "--run-dir", str(out), "--num-samples", "100"]) == 0
+    assert (out / "sample.png").exists()
+    assert cli.main(["sample", "--run-dir", str(tmp_path)]) == 2
+    assert "model.json" in capsys.readouterr().err

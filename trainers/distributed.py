@@ -105,7 +105,8 @@ def run_loop(
         save: callable `(epoch, batch, logs) -> None` or None. Saves the state at a
             position; called every `checkpoint_every` batches and at each epoch's end.
         checkpoint_every: int or None. Defaults to None (epoch ends only).
-        verbose: int. 0 silent, else one line per epoch. Defaults to 1.
+        verbose: int. 0 silent, 1 Keras's progress bar, 2 one line per epoch.
+            Defaults to 1.
 
     Returns:
         dict: history, `{name: [value per epoch]}` for the epochs of this call.
@@ -131,11 +132,19 @@ def run_loop(
                 tracker.reset_state()
             callback_list.on_epoch_begin(epoch)
             started = time.time()
+            if verbose == 1:
+                print(f"Epoch {epoch + 1}/{epochs}", flush=True)
+                # Logged values are already running means: show them as they are.
+                progress = keras.utils.Progbar(
+                    steps_per_epoch, stateful_metrics=[m.name for m in gan.metrics]
+                )
         callback_list.on_train_batch_begin(batch)
         logs = {name: float(value) for name, value in step(next(iterator)).items()}
         callback_list.on_train_batch_end(batch, logs)
         position += 1
         batch += 1
+        if verbose == 1:
+            progress.update(batch, values=list(logs.items()))
         end_of_epoch = batch == steps_per_epoch or position == total_steps
         if gan.stop_training:
             break
@@ -148,7 +157,7 @@ def run_loop(
             callback_list.on_epoch_end(epoch, logs)
             for name, value in logs.items():
                 history.setdefault(name, []).append(value)
-            if verbose:
+            if verbose == 2:
                 values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
                 print(
                     f"Epoch {epoch + 1}/{epochs} - {batch} steps - "

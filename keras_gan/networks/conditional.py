@@ -32,6 +32,7 @@ from keras_gan.networks.common import (
     check_units,
 )
 from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator
+from keras_gan.networks.mlp import mlp_generator
 
 __all__ = [
     "CONDITIONINGS",
@@ -486,20 +487,15 @@ def batch_norm_mlp_generator(
     Returns:
         A built `keras.Model` mapping `[B, latent_dim]` to `[B, *output_shape]`.
     """
-    check_positive_int("latent_dim", latent_dim)
-    output_shape = as_shape("output_shape", output_shape)
-    check_units("hidden_units", hidden_units)
-    z = keras.Input((latent_dim,), name="z")
-    x = z
-    for i, units in enumerate(hidden_units):
-        x = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
-        x = keras.layers.BatchNormalization(name=f"dense_{i}_bn")(x)
-    size = 1
-    for d in output_shape:
-        size *= d
-    x = keras.layers.Dense(size, activation=output_activation, name="output")(x)
-    x = keras.layers.Reshape(output_shape, name="sample")(x)
-    return keras.Model(z, x, name=name)
+    return mlp_generator(
+        latent_dim,
+        output_shape,
+        hidden_units=hidden_units,
+        activation=activation,
+        output_activation=output_activation,
+        batch_norm=True,
+        name=name,
+    )
 
 
 def classifier_mlp_discriminator(

@@ -13,6 +13,7 @@ def mlp_generator(
     hidden_units=(256, 256),
     activation="relu",
     output_activation="tanh",
+    batch_norm=False,
     name="mlp_generator",
 ):
     """A fully connected generator `z -> x`.
@@ -27,6 +28,7 @@ def mlp_generator(
         hidden_units: tuple of ints. Width of each hidden layer. Defaults to (256, 256).
         activation: str. Hidden activation. Defaults to "relu".
         output_activation: str or None. Defaults to "tanh".
+        batch_norm: bool. Batch normalization after each hidden layer. Defaults to False.
         name: str. Model name.
 
     Returns:
@@ -39,6 +41,8 @@ def mlp_generator(
     x = z
     for i, units in enumerate(hidden_units):
         x = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
+        if batch_norm:
+            x = keras.layers.BatchNormalization(name=f"dense_{i}_bn")(x)
     x = keras.layers.Dense(
         math.prod(output_shape), activation=output_activation, name="output"
     )(x)

@@ -23,6 +23,8 @@ for the global batch, so replicas differ and N replicas augment exactly as one d
 
 import tensorflow as tf
 
+from keras_gan.replicas import replica_slice
+
 __all__ = [
     "POLICIES",
     "DiffAugment",
@@ -101,23 +103,12 @@ def cutout(images, starts, size):
 # ---------------------------------------------------------------------------------------------
 # Random parameters
 # ---------------------------------------------------------------------------------------------
-def _replica_rows(draw, batch_size, seed):
-    """This replica's rows of `draw(global_batch, seed)` (the whole batch off a strategy)."""
-    context = tf.distribute.get_replica_context()
-    if context is None:
-        return draw(batch_size, seed)
-    replica_id, num_replicas = context.replica_id_in_sync_group, context.num_replicas_in_sync
-    values = draw(batch_size * num_replicas, seed)
-    start = replica_id * batch_size
-    return values[start : start + batch_size]
-
-
 def _fold(seed, stream):
     return tf.random.experimental.stateless_fold_in(tf.cast(seed, tf.int32), stream)
 
 
 def _uniform(batch_size, seed, stream, minval=0.0, maxval=1.0):
-    return _replica_rows(
+    return replica_slice(
         lambda n, s: tf.random.stateless_uniform((n,), seed=s, minval=minval, maxval=maxval),
         batch_size,
         _fold(seed, stream),
@@ -128,7 +119,7 @@ def _uniform_ints(batch_size, seed, streams, low, high):
     """Integers in `[low[a], high[a])` per image for each axis a (y, x): `[B, 2]`."""
     return tf.stack(
         [
-            _replica_rows(
+            replica_slice(
                 lambda n, s, a=axis: tf.random.stateless_uniform(
                     (n,), seed=s, minval=low[a], maxval=high[a], dtype=tf.int32
                 ),

@@ -11,33 +11,12 @@ import tensorflow as tf
 
 from keras_gan import augment as augment_lib
 from keras_gan import losses
+from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import regularization
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
 # Fold-in constants: the augmentation seeds of real and fake batches within a step's stream.
 _AUGMENT_REAL, _AUGMENT_FAKE = 1, 2
-
-
-def _replica_info():
-    """(replica id, number of replicas) of the current replica context."""
-    context = tf.distribute.get_replica_context()
-    if context is None:  # cross-replica context: one logical computation
-        return 0, 1
-    return context.replica_id_in_sync_group, context.num_replicas_in_sync
-
-
-def _seeded_global_slice(draw, batch_size, seed):
-    """This replica's slice of a global draw made identically on every replica.
-
-    Every replica draws the whole global batch from the same stateless seed and keeps
-    its own rows. Replicas therefore get distinct noise (keras#18426: a shared seed would
-    give every replica the *same* noise), and the global batch is the same draw whatever
-    the number of replicas, which makes 1-device and N-device runs comparable exactly.
-    """
-    replica_id, num_replicas = _replica_info()
-    values = draw(batch_size * num_replicas, seed)
-    start = replica_id * batch_size
-    return values[start : start + batch_size]
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -297,7 +276,7 @@ class GAN(keras.Model):
 
     def sample_latent(self, batch_size, seed):
         """z ~ N(0, I) for this replica, `[batch_size, latent_dim]`, from a stateless seed."""
-        return _seeded_global_slice(
+        return replica_slice(
             lambda n, s: tf.random.stateless_normal((n, self.latent_dim), seed=s),
             batch_size,
             seed,
@@ -307,7 +286,7 @@ class GAN(keras.Model):
         """Uniform class labels for conditional variants (None when unconditional)."""
         if self.num_classes is None:
             return None
-        return _seeded_global_slice(
+        return replica_slice(
             lambda n, s: tf.random.stateless_uniform(
                 (n,), seed=s, minval=0, maxval=self.num_classes, dtype=tf.int32
             ),
@@ -422,7 +401,7 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real, labels = self.unpack(data)
-        _, num_replicas = _replica_info()
+        _, num_replicas = replica_info()
         real_chunks = tf.split(real, self.d_steps) if self.d_steps > 1 else [real]
         label_chunks = (
             tf.split(labels, self.d_steps) if labels is not None and self.d_steps > 1 else [labels] * self.d_steps

@@ -7,7 +7,8 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import losses
-from keras_gan.models.base import GAN, _seeded_global_slice
+from keras_gan.models.base import GAN
+from keras_gan.replicas import replica_slice
 
 
 def _check_weight(name, value):
@@ -196,19 +197,19 @@ class InfoGAN(GAN):
         """z for this replica: noise ~ N(0, I), uniform one-hot codes, continuous ~ U(-1, 1)."""
         seeds = [tf.random.experimental.stateless_fold_in(seed, i) for i in range(2 + len(self.categorical_dims))]
         parts = [
-            _seeded_global_slice(
+            replica_slice(
                 lambda n, s: tf.random.stateless_normal((n, self.noise_dim), seed=s), batch_size, seeds[0]
             )
         ]
         for i, k in enumerate(self.categorical_dims):
-            values = _seeded_global_slice(
+            values = replica_slice(
                 lambda n, s, k=k: tf.random.stateless_uniform((n,), seed=s, minval=0, maxval=k, dtype=tf.int32),
                 batch_size,
                 seeds[2 + i],
             )
             parts.append(tf.one_hot(values, k, dtype=tf.float32))
         parts.append(
-            _seeded_global_slice(
+            replica_slice(
                 lambda n, s: tf.random.stateless_uniform((n, self.continuous_dim), seed=s, minval=-1.0, maxval=1.0),
                 batch_size,
                 seeds[1],

@@ -5,7 +5,8 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import losses
-from keras_gan.models.base import GAN, _replica_info
+from keras_gan.models.base import GAN
+from keras_gan.replicas import replica_info
 
 #: Label of an unlabelled example in the (samples, labels) batches SGAN trains on.
 UNLABELLED = -1
@@ -209,7 +210,7 @@ class SGAN(GAN):
         global_count = (
             context.all_reduce(tf.distribute.ReduceOp.SUM, local_count) if context is not None else local_count
         )
-        _, num_replicas = _replica_info()
+        _, num_replicas = replica_info()
         return tf.reduce_sum(per_example * mask) * num_replicas / tf.maximum(global_count, 1.0)
 
     def discriminator_losses(self, real, real_labels, fake, fake_labels, seed):

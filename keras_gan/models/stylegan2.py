@@ -23,7 +23,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gan.models.base import GAN, _seeded_global_slice
+from keras_gan.models.base import GAN
+from keras_gan.replicas import replica_slice
 from keras_gan.networks.stylegan2 import (
     StyleGAN2Generator,
     stylegan2_discriminator,
@@ -199,7 +200,7 @@ class StyleGAN2(GAN):
             mixed = tf.random.stateless_uniform((n,), fold(s, 1)) < prob
             return tf.where(mixed, layer, num_ws)
 
-        return _seeded_global_slice(draw, batch_size, seed)
+        return replica_slice(draw, batch_size, seed)
 
     # --------------------------------------------------------------- penalties
 
@@ -230,7 +231,7 @@ class StyleGAN2(GAN):
                 mix_cutoff=z["mix_cutoff"][:batch] if "mix_cutoff" in z else None,
                 training=True,
             )
-            noise = _seeded_global_slice(
+            noise = replica_slice(
                 lambda n, s: tf.random.stateless_normal((n, *self.image_shape), seed=s),
                 batch,
                 tf.random.experimental.stateless_fold_in(seed, 7),

@@ -6,7 +6,8 @@ import keras
 import tensorflow as tf
 
 from keras_gan import losses
-from keras_gan.models.base import GAN, _seeded_global_slice
+from keras_gan.models.base import GAN
+from keras_gan.replicas import replica_slice
 from keras_gan.models.regularization import adversarial_output
 
 # Fold-in constant of the interpolation weights' seed: the penalty seed is also the seed of
@@ -156,7 +157,7 @@ class WGANGP(_WassersteinLosses, GAN):
 
     def interpolation_weights(self, batch_size, seed):
         """eps ~ U[0, 1] `[batch_size]` for this replica: its rows of one global draw."""
-        return _seeded_global_slice(
+        return replica_slice(
             lambda n, s: tf.random.stateless_uniform((n,), seed=s),
             batch_size,
             tf.random.experimental.stateless_fold_in(seed, _EPSILON_STREAM),

@@ -49,17 +49,20 @@ def test_logged_losses_are_true_values(generator_loss, expected_g, replicas):
     assert history["g_loss"][0] == pytest.approx(expected_g, abs=1e-5)
 
 
-def test_mirrored_strategy_equals_one_device():
+@pytest.mark.parametrize("d_steps, reuse", [(1, False), (2, False), (2, True)])
+def test_mirrored_strategy_equals_one_device(d_steps, reuse):
     # Same initial weights, same data, same global noise: two replicas must reach the same
     # weights as one device, which holds only if losses are scaled by 1/N and gradients
-    # summed (a missing or doubled scaling changes every Adam step).
+    # summed (a missing or doubled scaling changes every Adam step), and, with d_steps > 1,
+    # only if each D step's rows on the replicas together are the rows one device uses.
     points, _ = ring_points(1024)
-    one = tiny_gan(ema_decay=0.9)
-    two = tiny_gan(two_cpu_strategy(), ema_decay=0.9)
+    options = dict(ema_decay=0.9, d_steps=d_steps, reuse_generator_pass=reuse)
+    one = tiny_gan(**options)
+    two = tiny_gan(two_cpu_strategy(), **options)
     for a, b in zip(all_weights(one), all_weights(two)):
         np.testing.assert_array_equal(a, b)
-    h1 = one.fit(batches(points, 128), epochs=2, verbose=0).history
-    h2 = two.fit(batches(points, 128), epochs=2, verbose=0).history
+    h1 = one.fit(batches(points, 128 * d_steps), epochs=2, verbose=0).history
+    h2 = two.fit(batches(points, 128 * d_steps), epochs=2, verbose=0).history
     for a, b in zip(all_weights(one), all_weights(two)):
         np.testing.assert_allclose(a, b, atol=2e-6)
     for a, b in zip(one.ema_weights, two.ema_weights):
@@ -98,9 +101,58 @@ def test_d_steps_use_separate_real_slices():
                 run_eagerly=True)
     gan.fit(batches(points[:64], 64), epochs=1, verbose=0)
     assert [s.shape[0] for s in seen] == [32, 32]
-    np.testing.assert_array_equal(np.concatenate([s.numpy() for s in seen]), points[:64])
+    # Strided split: D step k gets rows k, k + 2, ... (what N replicas see together).
+    np.testing.assert_array_equal(seen[0].numpy(), points[0:64:2])
+    np.testing.assert_array_equal(seen[1].numpy(), points[1:64:2])
     assert int(gan.d_optimizer.iterations.numpy()) == 2
     assert int(gan.g_optimizer.iterations.numpy()) == 1
+
+
+@pytest.mark.parametrize("d_steps, reuse, forwards", [(1, False, 2), (3, False, 4), (1, True, 1), (3, True, 3)])
+def test_reuse_generator_pass_saves_one_generator_forward(d_steps, reuse, forwards):
+    points, _ = ring_points(96)
+    gan = tiny_gan(d_steps=d_steps, reuse_generator_pass=reuse)
+    calls = []
+    original = gan.generator_inputs
+
+    def spy(z, labels):  # called once per forward pass of G
+        calls.append(z.shape[0])
+        return original(z, labels)
+
+    gan.generator_inputs = spy
+    gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.Adam(1e-3),
+                run_eagerly=True)
+    gan.fit(batches(points[: 32 * d_steps], 32 * d_steps), epochs=1, verbose=0)
+    assert calls == [32] * forwards
+    assert int(gan.d_optimizer.iterations.numpy()) == d_steps
+
+
+def test_reuse_generator_pass_equals_a_hand_written_step():
+    # Reference: D step on (real, G(z)), then a G step on the same z with the updated D.
+    # G has no batch norm or dropout, so recomputing G(z) equals reusing it.
+    points, _ = ring_points(64)
+    gan = tiny_gan(reuse_generator_pass=True)
+    generator = keras.models.clone_model(gan.generator)
+    generator.set_weights(gan.generator.get_weights())
+    discriminator = keras.models.clone_model(gan.discriminator)
+    discriminator.set_weights(gan.discriminator.get_weights())
+    g_opt, d_opt = keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5)
+    z = gan.sample_latent(64, gan._step_seed(2))  # the G step's stream at step 0 (d_steps=1)
+    real = tf.constant(points)
+    with tf.GradientTape() as tape:
+        d_loss = losses.minimax_discriminator_loss(discriminator(real), discriminator(generator(z)))
+    d_opt.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                              discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        g_loss = losses.non_saturating_generator_loss(discriminator(generator(z)))
+    g_opt.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                              generator.trainable_variables))
+    history = gan.fit(batches(points, 64), epochs=1, verbose=0).history
+    for a, b in zip(gan.generator.get_weights() + gan.discriminator.get_weights(),
+                    generator.get_weights() + discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    np.testing.assert_allclose(history["d_loss"][0], float(d_loss), rtol=1e-5)
+    np.testing.assert_allclose(history["g_loss"][0], float(g_loss), rtol=1e-5)
 
 
 def test_ema_follows_its_recurrence():
@@ -181,6 +233,8 @@ def test_bad_arguments_are_named():
         models.GAN(g, d, latent_dim=5)
     with pytest.raises(ValueError, match="d_steps.*Received: d_steps=0"):
         models.GAN(g, d, d_steps=0)
+    with pytest.raises(ValueError, match="`reuse_generator_pass` must be True or False. Received: reuse_generator_pass='yes'"):
+        models.GAN(g, d, reuse_generator_pass="yes")
     gan = models.GAN(g, d)
     with pytest.raises(ValueError, match="g_optimizer.*Received: g_optimizer='adam'"):
         gan.compile(g_optimizer="adam", d_optimizer=keras.optimizers.Adam())
@@ -190,13 +244,15 @@ def test_bad_arguments_are_named():
 
 
 @pytest.mark.slow
-def test_ring_learning_covers_at_least_6_of_8_modes():
+@pytest.mark.parametrize("reuse", [False, True])
+def test_ring_learning_covers_at_least_6_of_8_modes(reuse):
     # The ring protocol of Metz et al. 2017 (MLPs, Adam 1e-3, batch 256) through the
     # trainer's own deterministic pipeline. Training is deterministic on this machine kind;
     # initial-weight seeds 1, 2, 3 and 4 all covered 8 of 8 modes after 3,000 steps
-    # (high-quality fractions 0.28, 0.23, 0.48, 0.01).
+    # (high-quality fractions 0.28, 0.23, 0.48, 0.01). With `reuse_generator_pass` (one G
+    # forward per step serving both updates) quality must hold too.
     ring = gan_data.load_arrays("ring8", num_examples=25_600, seed=0)
-    gan = tiny_gan(latent_dim=16, units=(128, 128), lr=1e-3, init_seed=1)
+    gan = tiny_gan(latent_dim=16, units=(128, 128), lr=1e-3, init_seed=1, reuse_generator_pass=reuse)
     dataset = gan_data.epoch_dataset(ring, batch_size=256, seed=0, num_epochs=30)
     gan.fit(dataset, steps_per_epoch=3000, epochs=1, verbose=0)
     coverage = metrics.mode_coverage(gan.generate(2000, seed=0), ring.modes, ring.mode_std)

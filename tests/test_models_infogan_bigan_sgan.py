@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gan import data as gan_data
 from keras_gan import models, networks
 from keras_gan.networks import conditional
 from tests.helpers_models import (
@@ -248,6 +249,53 @@ def test_semi_supervised_dataset_puts_a_labelled_batch_in_every_step():
             assert labelled_index[image.tobytes()] == label
     with pytest.raises(ValueError, match="no labelled example"):
         models.semi_supervised_dataset(data.images, np.full(len(data), -1), 64, 16)
+
+
+def test_add_labelled_rows_draws_each_label_once_per_pass_and_resumes():
+    data = digits()
+    labels = models.semi_supervised_labels(data.labels, 2, seed=0)  # 20 labelled examples
+    index = {data.images[i].tobytes(): (i, labels[i]) for i in np.flatnonzero(labels >= 0)}
+    source = tf.data.Dataset.from_tensor_slices((data.images[:320], data.labels[:320])).batch(32)
+    batches = list(models.add_labelled_rows(source, data.images, labels, 5, seed=3))
+    assert len(batches) == 10
+    seen = []
+    for images, batch_labels in batches:
+        images, batch_labels = images.numpy(), batch_labels.numpy()
+        assert images.shape == (37, *DIGITS_SHAPE)
+        assert np.all(batch_labels[:32] == -1)
+        for image, label in zip(images[32:], batch_labels[32:]):
+            i, expected = index[image.tobytes()]
+            assert label == expected
+            seen.append(i)
+    # 4 steps of 5 make one pass over the 20: each labelled example exactly once per pass.
+    for start in range(0, 40, 20):
+        assert sorted(seen[start:start + 20]) == sorted(i for i, _ in index.values())
+    assert seen[:20] != seen[20:40]  # a fresh permutation per pass
+    resumed = list(models.add_labelled_rows(source.skip(6), data.images, labels, 5, seed=3, start_step=6))
+    for (a, la), (b, lb) in zip(batches[6:], resumed):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(la.numpy(), lb.numpy())
+    with pytest.raises(ValueError, match="labelled_batch_size=0"):
+        models.add_labelled_rows(source, data.images, labels, 0)
+
+
+def test_sgan_trainer_appends_a_labelled_batch_and_resumes_exactly(tmp_path):
+    from trainers.train import TrainConfig, train
+
+    ring = gan_data.load_arrays("ring8", num_examples=1024, seed=0, with_labels=True)
+
+    def config(name, epochs, resume=False):
+        return TrainConfig(variant="sgan", dataset="ring8", output_dir=str(tmp_path / name),
+                           epochs=epochs, batch_size=128, hidden_units=16, latent_dim=4, verbose=0,
+                           resume=resume, options={"labels_per_class": 2, "labelled_batch_size": 8})
+
+    whole = train(config("whole", 3), data=ring)
+    train(config("split", 1), data=ring)
+    resumed = train(config("split", 3, resume=True), data=ring)
+    for a, b in zip(whole.gan.discriminator.get_weights(), resumed.gan.discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    # 8 labelled rows among 136 every step: the supervised loss is logged and finite.
+    assert all(np.isfinite(whole.history["supervised_loss"]))
 
 
 def _sgan(units=(16,), noise=0.0, **kwargs):

@@ -132,3 +132,32 @@ def test_cli_train_then_sample(tmp_path, capsys):
     assert (out / "sample.png").exists()
     assert cli.main(["sample", "--run-dir", str(tmp_path)]) == 2
     assert "model.json" in capsys.readouterr().err
+
+
+def test_metrics_every_writes_curves_and_keeps_them_on_resume(tmp_path):
+    out = tmp_path / "metrics"
+
+    def config(epochs, resume=False):
+        return TrainConfig(dataset="digits", image_size=16, output_dir=str(out), epochs=epochs,
+                           batch_size=64, base_filters=8, num_samples=16, verbose=0, resume=resume,
+                           metrics_every=1, metrics="fid,kid", metrics_samples=128)
+
+    first = train(config(1))
+    assert np.isfinite(first.history["fid"][0]) and first.history["fid"][0] > 0
+    resumed = train(config(2, resume=True))
+    rows = list(csv.DictReader(open(out / "metrics.csv")))
+    assert [r["epoch"] for r in rows] == ["1", "2"]  # epoch 1's row survived the resume
+    assert float(rows[0]["fid"]) == pytest.approx(first.history["fid"][0], rel=1e-6)
+    assert float(rows[1]["fid"]) == pytest.approx(resumed.history["fid"][-1], rel=1e-6)
+    assert all(np.isfinite(float(r["kid"])) for r in rows)
+    # The domain classifier is trained once and cached in the run directory.
+    assert (out / "domain_classifier.keras").exists()
+    width, height = Image.open(out / "metrics.png").size
+    assert width > height > 0  # losses panel + one panel per metric, side by side
+    # losses.csv keeps only the loss columns (metrics live in metrics.csv).
+    assert "fid" not in open(out / "losses.csv").readline()
+
+
+def test_metrics_every_is_refused_on_toy_data(tmp_path):
+    with pytest.raises(ValueError, match="`metrics_every` computes image metrics.*Received: metrics_every=1"):
+        train(_config(tmp_path, metrics_every=1), data=_ring())

@@ -115,7 +115,10 @@ def run_loop(
     history = {}
     if position >= total_steps:
         return history
-    callback_list = keras.callbacks.CallbackList(list(callbacks), model=gan)
+    # Last in the list, so the history holds what earlier callbacks added to the epoch's
+    # logs (e.g. FID); CallbackList hands callbacks a copy of the dict passed to it.
+    recorder = keras.callbacks.History()
+    callback_list = keras.callbacks.CallbackList(list(callbacks) + [recorder], model=gan)
     dataset = distribute_batches(
         strategy, lambda: make_dataset(start_epoch, start_batch), global_batch_size
     )
@@ -155,8 +158,6 @@ def run_loop(
             save(*divmod(position, steps_per_epoch), logs)
         if end_of_epoch:
             callback_list.on_epoch_end(epoch, logs)
-            for name, value in logs.items():
-                history.setdefault(name, []).append(value)
             if verbose == 2:
                 values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
                 print(
@@ -165,7 +166,7 @@ def run_loop(
                     flush=True,
                 )
     callback_list.on_train_end(logs)
-    return history
+    return recorder.history
 
 
 def synchronize_batch_norm(*models):

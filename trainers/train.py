@@ -10,6 +10,7 @@ The run directory holds everything to resume exactly and everything to look at:
     generator.keras      the final generator (and ema_generator.keras with EMA)
 """
 
+import csv
 import dataclasses
 import json
 import math
@@ -113,6 +114,10 @@ class TrainConfig:
     deterministic: bool = False
     sync_batch_norm: bool = False
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    metrics_every: int | None = None
+    metrics: str = "fid"
+    metrics_extractor: str = "domain"
+    metrics_samples: int = 1000
     options: dict = dataclasses.field(default_factory=dict)
 
 
@@ -154,7 +159,7 @@ def resolve(config, kind):
     for key in ("batch_size", "latent_dim", "d_steps"):
         if not isinstance(resolved[key], int) or resolved[key] < 1:
             raise ValueError(f"`{key}` must be a positive integer. Received: {key}={resolved[key]!r}")
-    for key in ("epochs", "steps", "checkpoint_every"):
+    for key in ("epochs", "steps", "checkpoint_every", "metrics_every"):
         if resolved[key] is not None and (not isinstance(resolved[key], int) or resolved[key] < 1):
             raise ValueError(f"`{key}` must be a positive integer. Received: {key}={resolved[key]!r}")
     resolved["output_dir"] = resolved["output_dir"] or _default_output_dir(config)
@@ -173,15 +178,16 @@ def _check_resumable(saved, resolved):
         )
 
 
-def _read_history(csv_path):
-    if not os.path.exists(csv_path):
-        return {}
-    import csv
+def _read_csv_rows(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
-    with open(csv_path, encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+
+def _read_history(csv_path):
     history = {}
-    for row in rows:
+    for row in _read_csv_rows(csv_path):
         for key, value in row.items():
             # CSVLogger writes "NA" for val_* columns when there is no validation data.
             if key != "epoch" and value not in ("NA", "", None):
@@ -238,6 +244,12 @@ def train(config, data=None):
         raise ValueError(f"Variant {config.variant!r} needs labels; data set {data.name!r} has none.")
     kind = "toy" if data.images.ndim == 2 else "image"
     resolved = resolve(config, kind)
+    if resolved["metrics_every"] and kind == "toy":
+        raise ValueError(
+            "`metrics_every` computes image metrics (FID, KID, ...); data set "
+            f"{data.name!r} holds 2-D points (its sample plots show mode coverage). "
+            f"Received: metrics_every={resolved['metrics_every']}"
+        )
     # Some recipes reshape the data they train on (SGAN keeps a few labels per class).
     if recipe.prepare_data is not None:
         data = recipe.prepare_data(data, resolved)
@@ -303,6 +315,34 @@ def _build(recipe, data, resolved, strategy):
             "batch": tf.Variable(0, dtype=tf.int64, trainable=False, name="batch"),
         }
     return gan, position
+
+
+def _metrics_callback(resolved, data, out, start_epoch):
+    """`MetricsCallback` every `metrics_every` epochs against the training images (the
+    StyleGAN convention: FID against the training set), writing metrics.csv/.png."""
+    from keras_gan.metrics import MetricsCallback, evaluation
+
+    extractor = None
+    if set(evaluation.parse_metrics(resolved["metrics"])) != {"parzen"}:
+        extractor = evaluation.make_extractor(
+            resolved["metrics_extractor"], out, resolved["dataset"],
+            image_size=resolved.get("image_size"), data_dir=resolved["data_dir"],
+            seed=resolved["seed"])
+    callback = MetricsCallback(
+        data.images[: resolved["metrics_samples"]], extractor, metrics=resolved["metrics"],
+        every_n_epochs=resolved["metrics_every"], num_samples=resolved["metrics_samples"],
+        output_dir=out, seed=resolved["seed"],
+    )
+    # A resumed run keeps the curves so far (rows of the epochs kept by the checkpoint).
+    previous = _read_csv_rows(os.path.join(out, "metrics.csv"))
+    callback.history = [
+        {k: (int(v) if k == "epoch" else float(v)) for k, v in row.items() if v not in ("", None)}
+        for row in previous if int(row["epoch"]) <= start_epoch
+    ]
+    callback.loss_history = {
+        name: values[:start_epoch] for name, values in _read_history(os.path.join(out, "losses.csv")).items()
+    }
+    return callback
 
 
 def restore_latest(checkpoint, directory):
@@ -391,8 +431,10 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
         sample_grid,
     ]
 
+    extra_rows, add_rows = recipe.extra_rows(resolved) if recipe.extra_rows else (0, None)
+
     def make_dataset(epoch, skip_batches):
-        return gan_data.epoch_dataset(
+        dataset = gan_data.epoch_dataset(
             data,
             batch_size=global_batch,
             seed=resolved["seed"],
@@ -401,12 +443,18 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
             with_labels=recipe.needs_labels,
             skip_batches=skip_batches,
         )
+        if add_rows is None:
+            return dataset
+        return add_rows(dataset, data, resolved, start_step=epoch * steps_per_epoch + skip_batches)
+
+    if resolved["metrics_every"] and out == run_dir:
+        callbacks.append(_metrics_callback(resolved, data, out, start_epoch))
 
     history = distributed.run_loop(
         gan,
         strategy,
         make_dataset,
-        global_batch_size=global_batch,
+        global_batch_size=global_batch + extra_rows,
         steps_per_epoch=steps_per_epoch,
         total_steps=total_steps,
         start_epoch=start_epoch,
@@ -495,6 +543,18 @@ def add_arguments(parser):
                         default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS",
                         help="--strategy multi_worker: how long to wait for all workers "
                         "(TF_CONFIG) to join. Default: 300.")
+    parser.add_argument("--metrics-every", dest="metrics_every", type=int, metavar="N",
+                        help="Every N epochs, compute --metrics of 1,000 generated images "
+                        "against the training images: metrics.csv and metrics.png (curves).")
+    parser.add_argument("--metrics", default="fid",
+                        help="Comma-separated subset of fid,kid,is,pr,dc. Default: fid.")
+    parser.add_argument("--metrics-extractor", dest="metrics_extractor", default="domain",
+                        choices=("domain", "inception"),
+                        help="domain: a classifier trained on the data set's labels (cached in "
+                        "the run dir); inception: InceptionV3 ImageNet weights from Keras's "
+                        "cache (never downloaded). Default: domain.")
+    parser.add_argument("--metrics-samples", dest="metrics_samples", type=int, default=1000,
+                        help="Generated (and real) images per evaluation. Default: 1000.")
     parser.add_argument("--option", action="append", metavar="KEY=VALUE",
                         help="A variant-specific setting of the recipe, e.g. gp_weight=10 "
                         "(repeatable).")

@@ -163,6 +163,23 @@ def _read_json(path, what):
         return json.load(handle)
 
 
+def make_extractor(name, run_dir, dataset, *, image_size=None, data_dir=None,
+                   inception_weights="imagenet", domain_epochs=10, seed=0):
+    """The feature extractor called `name` ("inception" or "domain").
+
+    "inception": InceptionV3 with `inception_weights` ("imagenet" from Keras's cache, a
+    file, or None for random weights); "domain": a classifier of `dataset` trained once
+    and cached in `run_dir` (`load_or_train_domain_classifier`).
+    """
+    if name not in EXTRACTORS:
+        raise ValueError(f"`extractor` must be one of {list(EXTRACTORS)}. Received: "
+                         f"extractor={name!r}")
+    if name == "inception":
+        return inception_extractor(weights=inception_weights)
+    return load_or_train_domain_classifier(run_dir, dataset, image_size=image_size,
+                                           data_dir=data_dir, epochs=domain_epochs, seed=seed)
+
+
 def evaluate_run(run_dir, *, metrics=DEFAULT_METRICS, num_samples=10000,
                  extractor="inception", inception_weights="imagenet", dataset=None,
                  split="test", data_dir=None, batch_size=64, seed=0, use_ema=None,
@@ -230,12 +247,10 @@ def evaluate_run(run_dir, *, metrics=DEFAULT_METRICS, num_samples=10000,
 
     feature_extractor = None
     if set(metrics) != {"parzen"}:
-        if extractor == "inception":
-            feature_extractor = inception_extractor(weights=inception_weights)
-        else:
-            feature_extractor = load_or_train_domain_classifier(
-                run_dir, dataset, image_size=config.get("image_size") or image_shape[0],
-                data_dir=data_dir, epochs=domain_epochs, seed=seed)
+        feature_extractor = make_extractor(
+            extractor, run_dir, dataset, image_size=config.get("image_size") or image_shape[0],
+            data_dir=data_dir, inception_weights=inception_weights, domain_epochs=domain_epochs,
+            seed=seed)
     values, protocol = evaluate_generator(
         generator, real_dataset, extractor=feature_extractor, metrics=metrics,
         num_samples=num_samples, latent_dim=int(facts["latent_dim"]),

@@ -87,6 +87,71 @@ def semi_supervised_dataset(images, labels, batch_size, labelled_batch_size, see
     ).prefetch(tf.data.AUTOTUNE)
 
 
+def add_labelled_rows(dataset, images, labels, labelled_batch_size, seed=0, start_step=0):
+    """Appends `labelled_batch_size` labelled examples to every batch of `dataset`.
+
+    The resumable form of `semi_supervised_dataset` for any stream of `(images, labels)`
+    batches (e.g. `keras_gan.data.epoch_dataset`): the batch's own labels become -1 (its
+    rows are the unlabelled part), and batch `t` (counted from `start_step`) takes the
+    labelled examples at positions `t * k .. t * k + k - 1` (mod n) of a permutation of
+    the n labelled examples drawn statelessly from `(seed, t * k // n)`: without
+    repetition within a pass over them, and a run resumed at step `t` gets exactly what
+    the uninterrupted run got.
+
+    Args:
+        dataset: `tf.data.Dataset` of `(images [B, ...], labels [B])` batches.
+        images: array `[N, ...]`, the labelled pool's source.
+        labels: int array `[N]`, -1 for unlabelled examples (see `semi_supervised_labels`).
+        labelled_batch_size: int. Labelled rows per batch (k).
+        seed: int. Seed of the labelled draws. Defaults to 0.
+        start_step: int. Index of the dataset's first batch in the whole run. Defaults to 0.
+
+    Returns:
+        A `tf.data.Dataset` of `(images [B + k, ...], labels int32 [B + k])`.
+    """
+    labels = np.asarray(labels).reshape(-1).astype("int32")
+    if not isinstance(labelled_batch_size, (int, np.integer)) or labelled_batch_size < 1:
+        raise ValueError(
+            "`labelled_batch_size` must be a positive integer. "
+            f"Received: labelled_batch_size={labelled_batch_size!r}"
+        )
+    if len(images) != len(labels):
+        raise ValueError(
+            f"`images` and `labels` must have the same length. Received: {len(images)} images, "
+            f"{len(labels)} labels"
+        )
+    labelled = labels >= 0
+    if not labelled.any():
+        raise ValueError("`labels` has no labelled example (every label is -1).")
+    pool_images = tf.constant(np.asarray(images, dtype="float32")[labelled])
+    pool_labels = tf.constant(labels[labelled])
+    pool_size = int(labelled.sum())
+    k = int(labelled_batch_size)
+
+    def add(step, batch):
+        batch_images, batch_labels = batch
+        positions = step * k + tf.range(k, dtype=tf.int64)
+        passes, offsets = positions // pool_size, positions % pool_size
+
+        def permutation(pass_index):
+            keys = tf.random.stateless_uniform([pool_size], seed=tf.stack([tf.cast(seed, tf.int64), pass_index]))
+            return tf.argsort(keys)
+
+        # A batch spans at most a few passes over the pool: permute per position's pass.
+        indices = tf.map_fn(
+            lambda p: tf.gather(permutation(p[0]), p[1]), (passes, offsets), fn_output_signature=tf.int32
+        )
+        unlabelled = tf.fill(tf.shape(batch_labels), tf.constant(UNLABELLED, tf.int32))
+        return (
+            tf.concat([batch_images, tf.gather(pool_images, indices)], axis=0),
+            tf.concat([unlabelled, tf.gather(pool_labels, indices)], axis=0),
+        )
+
+    return dataset.enumerate(start=start_step).map(add, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
+        tf.data.AUTOTUNE
+    )
+
+
 def _global_batch_mean(values):
     """Mean over the batch axis of the global batch, as `[1, ...]`.
 
@@ -125,7 +190,8 @@ class SGAN(GAN):
     label -1 (`semi_supervised_labels` makes such labels); the supervised term is the mean
     over the labelled examples of the whole (global) batch, the unsupervised one uses every
     example. `semi_supervised_dataset` puts a labelled batch in every step, as the paper
-    does, however few labels there are.
+    does, however few labels there are; `add_labelled_rows` does the same to any stream
+    of batches, resumably (the trainer's way).
 
     The trained classifier is usable on its own: `sgan.classifier` is a `keras.Model`
     mapping samples to class probabilities `[B, K]` (sharing D's weights).

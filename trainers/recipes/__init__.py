@@ -25,6 +25,8 @@ BASE_DEFAULTS = {
     "ema_decay": None,
     "base_filters": 64,
     "hidden_units": 256,
+    # One G forward pass serving the D and the G step (`GAN(reuse_generator_pass=...)`).
+    "reuse_generator_pass": False,
 }
 KINDS = ("toy", "image")
 
@@ -51,6 +53,9 @@ class Recipe:
         paper: str. Reference shown in `--help` and the README table.
         prepare_data: callable `(data, config) -> data` or None. Reshapes the training
             data first (SGAN keeps a few labels per class).
+        extra_rows: callable `config -> (rows, add)` or None. The recipe appends `rows`
+            examples to every global batch with `add(dataset, data, config, start_step)`
+            (SGAN's labelled batch in every step).
     """
 
     name: str
@@ -60,6 +65,7 @@ class Recipe:
     needs_labels: bool = False
     paper: str = ""
     prepare_data: Callable | None = None
+    extra_rows: Callable | None = None
 
 
 REGISTRY = {}

@@ -12,27 +12,25 @@ import dataclasses
 from typing import Callable
 
 from keras_gan import models, networks
-from keras_gan.models.sgan import semi_supervised_labels
+from keras_gan.models.sgan import add_labelled_rows, semi_supervised_labels
 from keras_gan.networks import conditional
 from trainers.recipes import Recipe, register
-from trainers.recipes.core import gan_kwargs
+from trainers.recipes.core import REGULARIZATION_OPTIONS, gan_kwargs, regularization_kwargs
 
-# The base GAN's options every recipe here exposes (the same as the loss-family recipes').
-BASE_OPTIONS = {"r1_gamma": 0.0, "r2_gamma": 0.0, "regularization_interval": 1, "augment": None}
 _IMAGE = {"batch_size": 64, "epochs": 50, "latent_dim": 64, "base_filters": 32}
 _TOY = {"batch_size": 256, "epochs": 30, "latent_dim": 16, "g_lr": 1e-3, "d_lr": 1e-3,
         "hidden_units": 128}
 
 
 def _defaults(toy, image, options, base_options=True):
-    extra = {**(BASE_OPTIONS if base_options else {}), **options}
+    extra = {**(REGULARIZATION_OPTIONS if base_options else {}), **options}
     return {"toy": {**_TOY, **toy, **extra}, "image": {**_IMAGE, **image, **extra}}
 
 
 def _kwargs(config, base_options=True):
     kwargs = gan_kwargs(config)
     if base_options:
-        kwargs.update({key: config[key] for key in BASE_OPTIONS})
+        kwargs.update(regularization_kwargs(config))
     return kwargs
 
 
@@ -251,26 +249,43 @@ def prepare_sgan_data(data, config):
     return dataclasses.replace(data, labels=labels)
 
 
+def _add_labelled(dataset, data, config, start_step):
+    return add_labelled_rows(dataset, data.images, data.labels, config["labelled_batch_size"],
+                             seed=config["seed"], start_step=start_step)
+
+
+def labelled_rows(config):
+    """`(labelled_batch_size, add)`: with `labels_per_class` set, every batch gets that many
+    labelled examples appended (Salimans et al. draw a labelled batch every step, however
+    few labels there are); with every label kept, none (the batch has labels already)."""
+    if config.get("labels_per_class") is None:
+        return 0, None
+    return config["labelled_batch_size"], _add_labelled
+
+
 @dataclasses.dataclass(frozen=True)
 class SemiSupervisedRecipe(Recipe):
-    """A recipe whose training data is prepared first: `prepare_data(data, config) -> data`."""
+    """A recipe whose training data is prepared first (`prepare_data`) and whose batches
+    get labelled rows appended (`extra_rows`)."""
 
     prepare_data: Callable = prepare_sgan_data
+    extra_rows: Callable = labelled_rows
 
 
 # Salimans et al. 2016: feature matching, 100 labels (10 per class), Adam(beta_1 0.5),
-# lr 3e-4 for the convolutional model (3e-3 for the MNIST MLP), z of 100, batch 100.
-# Options: labels_per_class (10; None keeps every label; applied to the data set by
-# `prepare_data` before training), feature_matching, supervised_weight,
-# unsupervised_weight, dropout.
+# lr 3e-4 for the convolutional model (3e-3 for the MNIST MLP), z of 100, batch 100 plus
+# a labelled batch of 100 every step. Options: labels_per_class (10; None keeps every
+# label; applied to the data set by `prepare_data` before training), labelled_batch_size
+# (labelled rows appended to every batch, the paper's = batch_size here: 64),
+# feature_matching, supervised_weight, unsupervised_weight, dropout.
 register(SemiSupervisedRecipe(
     name="sgan",
     build=build_sgan,
     defaults=_defaults(
         {},
         {"latent_dim": 100, "g_lr": 3e-4, "d_lr": 3e-4},
-        {"labels_per_class": 10, "feature_matching": True, "supervised_weight": 1.0,
-         "unsupervised_weight": 1.0, "dropout": 0.2},
+        {"labels_per_class": 10, "labelled_batch_size": 64, "feature_matching": True,
+         "supervised_weight": 1.0, "unsupervised_weight": 1.0, "dropout": 0.2},
     ),
     needs_labels=True,
     paper="Salimans et al. 2016, arXiv:1606.03498",

@@ -25,6 +25,16 @@ def build_networks(element_shape, config, convolutional=True):
     )
 
 
+# The base GAN's regularization options (`--option key=value`), taken by every recipe
+# but BiGAN (whose D scores (x, z) pairs) and StyleGAN2 (its own defaults).
+REGULARIZATION_OPTIONS = {
+    "r1_gamma": 0.0,
+    "r2_gamma": 0.0,
+    "regularization_interval": 1,
+    "augment": None,
+}
+
+
 def gan_kwargs(config):
     """The base GAN's keyword arguments taken from a resolved config."""
     return {
@@ -34,13 +44,19 @@ def gan_kwargs(config):
         "label_smoothing": config["label_smoothing"],
         "ema_decay": config["ema_decay"],
         "seed": config["seed"],
+        "reuse_generator_pass": config["reuse_generator_pass"],
     }
+
+
+def regularization_kwargs(config):
+    """The `REGULARIZATION_OPTIONS` keyword arguments taken from a resolved config."""
+    return {key: config[key] for key in REGULARIZATION_OPTIONS}
 
 
 def _build(convolutional):
     def build(element_shape, config, num_classes=None):
         generator, discriminator = build_networks(element_shape, config, convolutional)
-        return models.GAN(generator, discriminator, **gan_kwargs(config))
+        return models.GAN(generator, discriminator, **gan_kwargs(config), **regularization_kwargs(config))
 
     return build
 
@@ -48,8 +64,8 @@ def _build(convolutional):
 register(Recipe(
     name="gan",
     build=_build(convolutional=False),
-    defaults={"toy": TOY_DEFAULTS,
-              "image": {"batch_size": 64, "epochs": 50, "hidden_units": 512}},
+    defaults={"toy": {**TOY_DEFAULTS, **REGULARIZATION_OPTIONS},
+              "image": {"batch_size": 64, "epochs": 50, "hidden_units": 512, **REGULARIZATION_OPTIONS}},
     paper="Goodfellow et al. 2014, arXiv:1406.2661",
 ))
 
@@ -58,7 +74,8 @@ register(Recipe(
 register(Recipe(
     name="dcgan",
     build=_build(convolutional=True),
-    defaults={"toy": TOY_DEFAULTS,
-              "image": {"batch_size": 64, "epochs": 50, "latent_dim": 64, "base_filters": 32}},
+    defaults={"toy": {**TOY_DEFAULTS, **REGULARIZATION_OPTIONS},
+              "image": {"batch_size": 64, "epochs": 50, "latent_dim": 64, "base_filters": 32,
+                        **REGULARIZATION_OPTIONS}},
     paper="Radford et al. 2016, arXiv:1511.06434",
 ))

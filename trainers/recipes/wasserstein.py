@@ -21,15 +21,7 @@ from keras_gan.networks.sngan import (
     sn_resnet_discriminator,
 )
 from trainers.recipes import Recipe, adam_optimizers, register
-from trainers.recipes.core import gan_kwargs
-
-# Options of the base GAN that every recipe here exposes (`--option key=value`).
-REGULARIZATION_OPTIONS = {
-    "r1_gamma": 0.0,
-    "r2_gamma": 0.0,
-    "regularization_interval": 1,
-    "augment": None,
-}
+from trainers.recipes.core import REGULARIZATION_OPTIONS, gan_kwargs, regularization_kwargs
 # The image recipes' networks: as small as the dcgan recipe's.
 _IMAGE = {"batch_size": 64, "latent_dim": 64, "base_filters": 32}
 # Toy networks: two hidden layers of 128 units, z of size 16 (as the gan recipe's toy setting).
@@ -38,10 +30,6 @@ _TOY = {"batch_size": 256, "latent_dim": 16, "hidden_units": 128}
 
 def _with_options(defaults, **options):
     return {**defaults, **REGULARIZATION_OPTIONS, **options}
-
-
-def _regularization_kwargs(config):
-    return {key: config[key] for key in REGULARIZATION_OPTIONS}
 
 
 ARCHITECTURES = ("standard", "resnet")
@@ -91,7 +79,7 @@ def _build(model_class, discriminator_kind, variant_keys):
             _generator(element_shape, config),
             _discriminator(element_shape, config, discriminator_kind),
             **gan_kwargs(config),
-            **_regularization_kwargs(config),
+            **regularization_kwargs(config),
             **{key: config[key] for key in variant_keys},
         )
 

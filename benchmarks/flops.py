@@ -22,6 +22,8 @@ network's first weight layer:
 - alternating (keras-gan, keras-io; D step on real and fake, then a G step with fresh
   noise): D step `G + 2D` forward, `2 (D + D - D1)` backward; G step `G + D` forward,
   `D` (dX through D) `+ G + (G - G1)` backward. Total `4G + 8D - 2 D1 - G1`.
+- alternating_reuse (keras-gan with `reuse_generator_pass=True`: the D step's G forward
+  serves the G step): the G step's `G` forward is saved. Total `3G + 8D - 2 D1 - G1`.
 - simultaneous (TF tutorial; one forward of G, D on real and fake, two tapes):
   `G + 2D` forward, `D + G + (G - G1)` for G's gradient, `2 (D + D - D1)` for D's.
   Total `3G + 7D - 2 D1 - G1`.
@@ -31,7 +33,7 @@ import math
 
 import keras
 
-LOOP_KINDS = ("alternating", "simultaneous")
+LOOP_KINDS = ("alternating", "alternating_reuse", "simultaneous")
 
 
 def _dims(shape):
@@ -89,7 +91,7 @@ def step_flops_per_example(generator, discriminator, loop):
     Args:
         generator: keras.Model. The generator.
         discriminator: keras.Model. The discriminator.
-        loop: str. "alternating" or "simultaneous".
+        loop: str. "alternating", "alternating_reuse" or "simultaneous".
 
     Returns:
         int. FLOPs (2 per multiply-add) per example of the batch.
@@ -100,6 +102,8 @@ def step_flops_per_example(generator, discriminator, loop):
     d, d1 = model_macs(discriminator)
     if loop == "alternating":
         macs = 4 * g + 8 * d - 2 * d1 - g1
+    elif loop == "alternating_reuse":
+        macs = 3 * g + 8 * d - 2 * d1 - g1
     else:
         macs = 3 * g + 7 * d - 2 * d1 - g1
     return 2 * macs

@@ -12,6 +12,8 @@ Adam(1e-4) for both networks:
 
 - `keras_gan`: `keras_gan.models.GAN` trained with `fit` (alternating: D step on real and
   fake, then G step with fresh noise).
+- `keras_gan_reuse`: the same with `reuse_generator_pass=True` (alternating updates, but
+  the D step's generator forward pass serves the G step: one G forward per step).
 - `keras_io`: a straightforward keras-io-style `keras.Model` whose `train_step` (traced
   into a `tf.function` by `fit`) does the D step on real and generated images concatenated,
   then a G step with fresh noise (as keras-io's `dcgan_overriding_train_step.py`, with
@@ -57,8 +59,9 @@ from keras_gan.models import GAN  # noqa: E402
 
 LATENT_DIM = 100
 IMAGE_SHAPE = (28, 28, 1)
-LOOPS = ("keras_gan", "keras_io", "tutorial")
-LOOP_KIND = {"keras_gan": "alternating", "keras_io": "alternating", "tutorial": "simultaneous"}
+LOOPS = ("keras_gan", "keras_gan_reuse", "keras_io", "tutorial")
+LOOP_KIND = {"keras_gan": "alternating", "keras_gan_reuse": "alternating_reuse",
+             "keras_io": "alternating", "tutorial": "simultaneous"}
 LEARNING_RATE = 1e-4
 
 
@@ -107,9 +110,11 @@ def weights_checksum(*models):
 class KerasGanLoop:
     """keras-gan's base GAN trained with `fit`."""
 
+    reuse_generator_pass = False
+
     def __init__(self, generator, discriminator, dataset, precision):
         self.generator, self.discriminator, self.dataset = generator, discriminator, dataset
-        self.gan = GAN(generator, discriminator)
+        self.gan = GAN(generator, discriminator, reuse_generator_pass=self.reuse_generator_pass)
         self.gan.compile(
             g_optimizer=gan_precision.loss_scaled(keras.optimizers.Adam(LEARNING_RATE), precision),
             d_optimizer=gan_precision.loss_scaled(keras.optimizers.Adam(LEARNING_RATE), precision),
@@ -118,6 +123,12 @@ class KerasGanLoop:
     def run(self, steps):
         # `fit` returns after converting the epoch's logs to NumPy: the steps are done.
         self.gan.fit(self.dataset, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
+
+
+class KerasGanReuseLoop(KerasGanLoop):
+    """keras-gan's base GAN with `reuse_generator_pass=True`, trained with `fit`."""
+
+    reuse_generator_pass = True
 
 
 class KerasIoGAN(keras.Model):
@@ -242,7 +253,8 @@ class TutorialLoop:
         float(losses[0])  # host sync at the window's end only, like a logging tutorial epoch
 
 
-LOOP_CLASSES = {"keras_gan": KerasGanLoop, "keras_io": KerasIoLoop, "tutorial": TutorialLoop}
+LOOP_CLASSES = {"keras_gan": KerasGanLoop, "keras_gan_reuse": KerasGanReuseLoop,
+                "keras_io": KerasIoLoop, "tutorial": TutorialLoop}
 
 
 # ------------------------------------------------------------------ matmul rate
@@ -325,6 +337,7 @@ def run_benchmark(batch_size, steps, windows, warmup_steps, precision, matmul_si
             "fraction_of_bfloat16_matmul": gflops / matmul_result["bfloat16"]["gflops_per_second"],
         }
     keras_gan_rate = loop_results["keras_gan"]["images_per_second"]
+    reuse_rate = loop_results["keras_gan_reuse"]["images_per_second"]
     return {
         "benchmark": "train_throughput",
         "machine": machine_facts(),
@@ -348,6 +361,8 @@ def run_benchmark(batch_size, steps, windows, warmup_steps, precision, matmul_si
         "ratios": {
             "keras_gan_vs_keras_io": keras_gan_rate / loop_results["keras_io"]["images_per_second"],
             "keras_gan_vs_tutorial": keras_gan_rate / loop_results["tutorial"]["images_per_second"],
+            "keras_gan_reuse_vs_keras_io": reuse_rate / loop_results["keras_io"]["images_per_second"],
+            "keras_gan_reuse_vs_tutorial": reuse_rate / loop_results["tutorial"]["images_per_second"],
         },
     }
 
@@ -358,12 +373,12 @@ def format_table(result):
     lines = [
         f"DCGAN (TF tutorial) training, batch {config['batch_size']}, {config['precision']}, "
         f"{config['windows']} windows x {config['steps_per_window']} steps (median)",
-        f"{'loop':<12}{'kind':<14}{'images/s':>10}{'GFLOP/s':>10}{'/f32 mm':>9}{'/bf16 mm':>10}"
+        f"{'loop':<16}{'kind':<18}{'images/s':>10}{'GFLOP/s':>10}{'/f32 mm':>9}{'/bf16 mm':>10}"
         f"{'MFLOP/img':>11}{'G params':>10}{'D params':>10}",
     ]
     for name, loop in result["loops"].items():
         lines.append(
-            f"{name:<12}{loop['loop']:<14}{loop['images_per_second']:>10.1f}"
+            f"{name:<16}{loop['loop']:<18}{loop['images_per_second']:>10.1f}"
             f"{loop['gflops_per_second']:>10.1f}{loop['fraction_of_float32_matmul']:>9.2f}"
             f"{loop['fraction_of_bfloat16_matmul']:>10.2f}{loop['flops_per_image'] / 1e6:>11.1f}"
             f"{loop['generator_params']:>10}{loop['discriminator_params']:>10}"
@@ -377,7 +392,9 @@ def format_table(result):
     ratios = result["ratios"]
     lines.append(
         f"ratios: keras_gan / keras_io = {ratios['keras_gan_vs_keras_io']:.3f}, "
-        f"keras_gan / tutorial = {ratios['keras_gan_vs_tutorial']:.3f}"
+        f"keras_gan / tutorial = {ratios['keras_gan_vs_tutorial']:.3f}, "
+        f"keras_gan_reuse / keras_io = {ratios['keras_gan_reuse_vs_keras_io']:.3f}, "
+        f"keras_gan_reuse / tutorial = {ratios['keras_gan_reuse_vs_tutorial']:.3f}"
     )
     lines.append(f"FLOPs: {result['flop_counting']}")
     return "\n".join(lines)

@@ -51,7 +51,9 @@ def test_flops_match_hand_count(tutorial_networks):
     assert flops.model_macs(discriminator) == (D_MACS, D_FIRST)
     alternating = flops.step_flops_per_example(generator, discriminator, "alternating")
     simultaneous = flops.step_flops_per_example(generator, discriminator, "simultaneous")
+    reuse = flops.step_flops_per_example(generator, discriminator, "alternating_reuse")
     assert alternating == 2 * (4 * G_MACS + 8 * D_MACS - 2 * D_FIRST - G_FIRST) == 575_869_952
+    assert reuse == alternating - 2 * G_MACS == 472_381_952
     assert simultaneous == 2 * (3 * G_MACS + 7 * D_MACS - 2 * D_FIRST - G_FIRST) == 451_671_808
     with pytest.raises(ValueError, match="loop="):
         flops.step_flops_per_example(generator, discriminator, "lockstep")
@@ -94,7 +96,7 @@ def _positive_finite(value):
 def test_train_throughput_smoke(tmp_path):
     result, stdout = _run_smoke("train_throughput.py", tmp_path / "train.json")
     assert "keras_gan / keras_io" in stdout
-    assert set(result["loops"]) == {"keras_gan", "keras_io", "tutorial"}
+    assert set(result["loops"]) == {"keras_gan", "keras_gan_reuse", "keras_io", "tutorial"}
     for dtype in ("float32", "bfloat16"):
         assert _positive_finite(result["matmul"][dtype]["gflops_per_second"])
     for loop in result["loops"].values():
@@ -102,7 +104,7 @@ def test_train_throughput_smoke(tmp_path):
                     "fraction_of_bfloat16_matmul", "flops_per_image"):
             assert _positive_finite(loop[key]), (key, loop[key])
         assert len(loop["windows_images_per_second"]) == result["config"]["windows"]
-    # The three loops trained the same networks from the same initial weights.
+    # The loops trained the same networks from the same initial weights.
     loops = list(result["loops"].values())
     for key in ("generator_params", "discriminator_params", "initial_weights_checksum"):
         assert len({loop[key] for loop in loops}) == 1, key
@@ -110,9 +112,12 @@ def test_train_throughput_smoke(tmp_path):
     assert loops[0]["discriminator_params"] == 212_865
     assert result["loops"]["keras_gan"]["flops_per_image"] == 575_869_952
     assert result["loops"]["tutorial"]["flops_per_image"] == 451_671_808
+    assert result["loops"]["keras_gan_reuse"]["flops_per_image"] == 472_381_952
     rates = {name: loop["images_per_second"] for name, loop in result["loops"].items()}
     assert result["ratios"]["keras_gan_vs_keras_io"] == pytest.approx(rates["keras_gan"] / rates["keras_io"])
     assert result["ratios"]["keras_gan_vs_tutorial"] == pytest.approx(rates["keras_gan"] / rates["tutorial"])
+    assert result["ratios"]["keras_gan_reuse_vs_keras_io"] == pytest.approx(
+        rates["keras_gan_reuse"] / rates["keras_io"])
 
 
 @pytest.mark.slow

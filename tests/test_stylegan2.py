@@ -493,9 +493,10 @@ def test_keras_gan_train_cli_runs_stylegan2(tmp_path):
     generator = keras.saving.load_model(out / "ema_generator.keras")
     images = generator(np.zeros((2, 64), "float32")).numpy()
     assert images.shape == (2, 16, 16, 1) and np.abs(images).max() <= 1.0
-    # Not for 2-D data: a clear error.
-    with pytest.raises(ValueError, match="stylegan2.*power-of-two.*Received: data of element shape \\(2,\\)"):
-        recipes.get("stylegan2").build((2,), recipes.defaults("stylegan2", "toy"))
+    # Images of a size the synthesis network cannot make: a clear error.
+    config = {**recipes.defaults("stylegan2", "image"), "seed": 0, "r1_gamma": 0.01}
+    with pytest.raises(ValueError, match="stylegan2.*power-of-two.*Received: data of element shape \\(24, 24, 1\\)"):
+        recipes.get("stylegan2").build((24, 24, 1), config)
 
 
 @pytest.mark.slow

@@ -14,6 +14,9 @@ The training objective of the paper's config F on the base GAN's step:
   `pl_weight * E[(||J_w^T y||_2 - a)^2]`, `y ~ N(0, I) / sqrt(H W)`, `a` a moving average
   (`pl_mean`, decay `pl_decay`) of the lengths, on a batch `pl_batch_shrink` times smaller.
 
+The generator is any style-based generator: `StyleGAN2Generator` for images or
+`StyleGAN2VectorGenerator` for toy vectors (a 1x1 "image": `H W = 1`).
+
 The lazy terms are added to the regular loss of the step where they are due (the paper
 runs them as separate optimizer steps; added to the regular step there is no extra step,
 so the paper's Adam correction `lr * k / (k + 1)`, `beta ** (k / (k + 1))` is not needed).
@@ -26,6 +29,7 @@ import tensorflow as tf
 from keras_gan.models.base import GAN
 from keras_gan.replicas import replica_slice
 from keras_gan.networks.stylegan2 import (
+    StyleBasedGenerator,
     StyleGAN2Generator,
     stylegan2_discriminator,
 )
@@ -36,7 +40,8 @@ __all__ = ["StyleGAN2", "path_lengths", "stylegan2"]
 def path_lengths(synthesis, ws, noise):
     """Path lengths `||J_w^T y||` of a style-based generator (Karras et al. 2020, Sec. 3.2).
 
-    With `g = synthesis(ws)` of shape `[B, H, W, C]` and `y = noise / sqrt(H * W)`:
+    With `g = synthesis(ws)` of shape `[B, H, W, C]` and `y = noise / sqrt(H * W)` (vector
+    samples `[B, C]` are 1x1 images: `y = noise`):
 
         grad_b = d sum(g_b * y_b) / d ws_b           ([num_ws, w_dim]) = J_b^T y_b
         length_b = sqrt(mean_i sum_d grad_b[i, d]^2)
@@ -47,9 +52,10 @@ def path_lengths(synthesis, ws, noise):
     2020. https://arxiv.org/abs/1912.04958
 
     Args:
-        synthesis: callable. Maps ws `[B, num_ws, w_dim]` to images `[B, H, W, C]`.
+        synthesis: callable. Maps ws `[B, num_ws, w_dim]` to images `[B, H, W, C]` (or
+            vectors `[B, C]`).
         ws: Tensor `[B, num_ws, w_dim]`.
-        noise: Tensor `[B, H, W, C]` of N(0, 1) draws (scaled here by 1/sqrt(H W)).
+        noise: Tensor of the samples' shape, N(0, 1) draws (scaled here by 1/sqrt(H W)).
 
     Returns:
         Tensor `[B]`. Differentiable (twice) with respect to the synthesis weights.
@@ -57,8 +63,8 @@ def path_lengths(synthesis, ws, noise):
     with tf.GradientTape() as tape:
         tape.watch(ws)
         images = synthesis(ws)
-        height, width = images.shape[1], images.shape[2]
-        projection = tf.reduce_sum(images * noise / np.sqrt(height * width))
+        pixels = int(np.prod(images.shape[1:-1]))  # H * W; 1 for vectors
+        projection = tf.reduce_sum(images * noise / np.sqrt(pixels))
     gradients = tape.gradient(projection, ws)
     return tf.sqrt(tf.reduce_mean(tf.reduce_sum(tf.square(gradients), axis=2), axis=1))
 
@@ -76,9 +82,10 @@ class StyleGAN2(GAN):
 
     The base GAN's alternating step with the logistic loss, plus style mixing, lazy R1
     (the base's option, on by default here) and lazy path length regularization (see the
-    module docstring). The generator must be a
-    `keras_gan.networks.stylegan2.StyleGAN2Generator`; the discriminator any image model
-    (the paper's: `keras_gan.networks.stylegan2.stylegan2_discriminator`).
+    module docstring). The generator must be style-based: a
+    `keras_gan.networks.stylegan2.StyleGAN2Generator` (images; the paper's discriminator
+    is `stylegan2_discriminator`) or `StyleGAN2VectorGenerator` (toy vectors, with
+    `stylegan2_mlp_discriminator`); the discriminator any model of its samples.
 
     Training noise is structured: `sample_latent` returns a dict `{"z", "z_mix",
     "mix_cutoff", "noise_seed"}` drawn from the step's stateless seed, which the
@@ -88,8 +95,8 @@ class StyleGAN2(GAN):
     `pl_mean`.
 
     Args:
-        generator: StyleGAN2Generator.
-        discriminator: keras.Model. Images -> logits `[B, 1]`.
+        generator: StyleGAN2Generator or StyleGAN2VectorGenerator.
+        discriminator: keras.Model. Samples -> logits `[B, 1]`.
         r1_gamma: float. R1 weight gamma (the penalty is `gamma / 2 * E||grad||^2`);
             0 disables it. Defaults to 10 (the paper's FFHQ value; small data sets at
             low resolution want much less, see the recipe).
@@ -131,11 +138,11 @@ class StyleGAN2(GAN):
         style_mixing_prob=0.9,
         **kwargs,
     ):
-        if not isinstance(generator, StyleGAN2Generator):
+        if not isinstance(generator, StyleBasedGenerator):
             raise ValueError(
-                "`generator` must be a keras_gan.networks.stylegan2.StyleGAN2Generator (the "
-                "style-based "
-                f"generator that mixing and path length regularization need). Received: "
+                "`generator` must be a style-based generator, "
+                "keras_gan.networks.stylegan2.StyleGAN2Generator or StyleGAN2VectorGenerator "
+                "(mixing and path length regularization need its style vectors). Received: "
                 f"generator={generator!r}"
             )
         if isinstance(pl_weight, bool) or not isinstance(pl_weight, (int, float)) or pl_weight < 0:
@@ -254,8 +261,8 @@ class StyleGAN2(GAN):
         Args:
             ws: Tensor `[B, num_ws, w_dim]`.
             noise_seed: int Tensor `[2]`. Seed of the synthesis noise inputs.
-            noise: Tensor `[B, H, W, C]`, N(0, 1) draws (the `y` of the paper, before
-                the 1/sqrt(H W) scaling).
+            noise: Tensor `[B, H, W, C]` (`[B, C]` for vectors), N(0, 1) draws (the `y`
+                of the paper, before the 1/sqrt(H W) scaling).
 
         Returns:
             Scalar (not multiplied by `pl_interval`).
@@ -303,7 +310,7 @@ class StyleGAN2(GAN):
         truncation_psi=None,
         noise_mode=None,
     ):
-        """Draws `n` images in [-1, 1] as a NumPy array.
+        """Draws `n` samples (images in [-1, 1], or toy vectors) as a NumPy array.
 
         Args:
             n: int. Number of samples.

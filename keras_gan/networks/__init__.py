@@ -25,11 +25,17 @@ from keras_gan.networks.sngan import (
     sn_resnet_discriminator,
     spectral_norm,
 )
-from keras_gan.networks.stylegan2 import StyleGAN2Generator, stylegan2_discriminator
+from keras_gan.networks.stylegan2 import (
+    StyleGAN2Generator,
+    StyleGAN2VectorGenerator,
+    stylegan2_discriminator,
+    stylegan2_mlp_discriminator,
+)
 
 __all__ = [
     "Maxout",
     "StyleGAN2Generator",
+    "StyleGAN2VectorGenerator",
     "VALID_IMAGE_SIZES",
     "auxiliary_dcgan_discriminator",
     "auxiliary_mlp_discriminator",
@@ -54,4 +60,5 @@ __all__ = [
     "sn_resnet_discriminator",
     "spectral_norm",
     "stylegan2_discriminator",
+    "stylegan2_mlp_discriminator",
 ]

@@ -47,6 +47,16 @@ and scaled by `lrmul / sqrt(fan_in)` at run time.
 Simplifications of this edition (immaterial at 16-64 px): the discriminator's strided 3x3
 convolution is replaced by FIR downsampling followed by a 3x3 convolution at the lower
 resolution (4x fewer operations); no fp16, no activation clamping.
+
+Toy-data edition (`StyleGAN2VectorGenerator`, `stylegan2_mlp_discriminator`): the same
+ideas on vectors such as 2-D points, every convolution of a 1x1 image written as a dense
+layer. The same mapping network, a learned constant vector, `StyledDense` layers
+(`modulated_dense`: the weight modulated by a per-sample style and demodulated), one
+noise value per sample and layer with a learned strength, one w per layer (style mixing
+and truncation work as for images) and `ToVector`, a modulated but not demodulated dense
+layer giving unscaled samples. Its discriminator is an equalized-lr MLP with a minibatch
+standard deviation feature. Both generators share `StyleBasedGenerator` (mapping, w_avg,
+styles, sampling, calling convention), so `keras_gan.models.StyleGAN2` trains either.
 """
 
 import math
@@ -72,14 +82,20 @@ __all__ = [
     "EqualizedDense",
     "MinibatchStdDev",
     "PixelNormalization",
+    "StyleBasedGenerator",
     "StyleGAN2Generator",
+    "StyleGAN2VectorGenerator",
     "StyledConv2D",
+    "StyledDense",
     "ToRGB",
+    "ToVector",
     "downsample_2x",
     "mix_styles",
     "modulated_conv2d",
+    "modulated_dense",
     "num_style_vectors",
     "stylegan2_discriminator",
+    "stylegan2_mlp_discriminator",
     "truncate_styles",
     "upsample_2x",
 ]
@@ -266,6 +282,42 @@ def modulated_conv2d(x, kernel, styles, demodulate=True, fused=False, epsilon=1e
         # sum_{i,k} (s_bi w_ijk)^2 = sum_i s_bi^2 * sum_k w_ijk^2  -> [B, Cout]
         squared_norms = tf.matmul(tf.square(styles), tf.reduce_sum(tf.square(kernel), axis=[0, 1]))
         y *= tf.math.rsqrt(squared_norms + epsilon)[:, None, None, :]
+    return y
+
+
+def modulated_dense(x, kernel, styles, demodulate=True, epsilon=1e-8):
+    """Modulated (and demodulated) dense layer: `modulated_conv2d` on vectors.
+
+    StyleGAN2's weight modulation and demodulation (Karras et al. 2020, Sec. 2.2) for a
+    dense layer, i.e. a 1x1 convolution of a 1x1 image. Each sample b gets its own weight
+    matrix, modulated by its styles and optionally demodulated:
+
+        w'_bij  = s_bi * w_ij
+        w''_bij = w'_bij / sqrt(sum_i w'_bij^2 + epsilon)
+        y_bj    = sum_i x_bi * w''_bij
+
+    (i: input unit, j: output unit), computed without per-sample matrices as
+    `((x * s) @ w) * d` with `d_bj = 1 / sqrt(sum_i s_bi^2 w_ij^2 + epsilon)`. For inputs
+    with i.i.d. unit-variance entries, every demodulated output has unit variance,
+    whatever the styles and weights.
+
+    Paper: Karras et al., "Analyzing and Improving the Image Quality of StyleGAN", CVPR
+    2020. https://arxiv.org/abs/1912.04958
+
+    Args:
+        x: Tensor `[B, C_in]`.
+        kernel: Tensor `[C_in, C_out]`, shared by all samples.
+        styles: Tensor `[B, C_in]`, the per-sample scales `s`.
+        demodulate: bool. Apply the demodulation. Defaults to True.
+        epsilon: float. Added under the square root. Defaults to 1e-8.
+
+    Returns:
+        Tensor `[B, C_out]`.
+    """
+    y = tf.matmul(x * styles, kernel)
+    if demodulate:
+        # sum_i (s_bi w_ij)^2 = (s^2 @ w^2)_bj
+        y *= tf.math.rsqrt(tf.matmul(tf.square(styles), tf.square(kernel)) + epsilon)
     return y
 
 
@@ -657,6 +709,111 @@ class ToRGB(keras.layers.Layer):
         return {**super().get_config(), "channels": self.channels, "fused": self.fused}
 
 
+@keras.saving.register_keras_serializable(package="keras_gan")
+class StyledDense(keras.layers.Layer):
+    """`StyledConv2D` on vectors: affine style, modulated dense, noise, bias, lrelu.
+
+    `y = lrelu(modulated_dense(x, w, affine(ws)) + noise * strength + b) * sqrt(2)`, with
+    the affine bias initialised to 1, the kernel `N(0, 1)` (demodulation makes its scale
+    irrelevant) and a learned scalar noise strength starting at 0. The noise is that of a
+    1x1 image: one N(0, 1) value per sample, shared by all units ("random"), or a fixed
+    value drawn at construction and saved with the weights ("const").
+
+    Called as `layer([x, w], noise_mode="random", noise_seed=None)` with x `[B, C_in]` and
+    w `[B, w_dim]`.
+
+    Args:
+        units: int. Output width.
+        demodulate: bool. Defaults to True.
+    """
+
+    def __init__(self, units, demodulate=True, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("units", units)
+        self.units = units
+        self.demodulate = bool(demodulate)
+
+    def build(self, input_shape):
+        x_shape, w_shape = input_shape
+        in_units = int(x_shape[-1])
+        self.affine = EqualizedDense(in_units, bias_init=1.0, name="affine")
+        self.affine.build(w_shape)
+        self.kernel = self.add_weight(
+            shape=(in_units, self.units),
+            initializer=keras.initializers.RandomNormal(stddev=1.0),
+            name="kernel",
+        )
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        self.noise_strength = self.add_weight(shape=(), initializer="zeros", name="noise_strength")
+        self.noise_const = self.add_weight(
+            shape=(1,),
+            initializer=keras.initializers.RandomNormal(stddev=1.0),
+            trainable=False,
+            name="noise_const",
+        )
+
+    def call(self, inputs, noise_mode="random", noise_seed=None):
+        _check_noise_mode(noise_mode)
+        x, w = inputs
+        x = modulated_dense(x, self.kernel, self.affine(w), demodulate=self.demodulate)
+        if noise_mode == "const":
+            x = x + self.noise_const * self.noise_strength
+        elif noise_mode == "random":
+            shape = tf.stack([tf.shape(x)[0], 1])
+            noise = tf.random.normal(shape) if noise_seed is None else _replica_normal(shape, noise_seed)
+            x = x + noise * self.noise_strength
+        return _lrelu(x + self.bias)
+
+    def compute_output_shape(self, input_shape):
+        x_shape, _ = input_shape
+        return (x_shape[0], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "demodulate": self.demodulate}
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ToVector(keras.layers.Layer):
+    """`ToRGB` on vectors: modulated dense to the output width, no demodulation, plus bias.
+
+    Styles are `affine(w) / sqrt(C_in)` (the equalized-lr gain folded into the styles).
+    Called as `layer([x, w])`.
+
+    Args:
+        units: int. Output width (2 for points in the plane).
+    """
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("units", units)
+        self.units = units
+
+    def build(self, input_shape):
+        x_shape, w_shape = input_shape
+        in_units = int(x_shape[-1])
+        self.affine = EqualizedDense(in_units, bias_init=1.0, name="affine")
+        self.affine.build(w_shape)
+        self.kernel = self.add_weight(
+            shape=(in_units, self.units),
+            initializer=keras.initializers.RandomNormal(stddev=1.0),
+            name="kernel",
+        )
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        self.weight_gain = 1.0 / math.sqrt(in_units)
+
+    def call(self, inputs):
+        x, w = inputs
+        styles = self.affine(w) * self.weight_gain
+        return modulated_dense(x, self.kernel, styles, demodulate=False) + self.bias
+
+    def compute_output_shape(self, input_shape):
+        x_shape, _ = input_shape
+        return (x_shape[0], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
 # ----------------------------------------------------------------------------- generator
 
 
@@ -668,8 +825,186 @@ def _mapping_network(latent_dim, w_dim, num_layers, lr_multiplier):
     return keras.Model(z, x, name="mapping")
 
 
+class StyleBasedGenerator(keras.Model):
+    """What the style-based generators share: the space W, its uses and the calling convention.
+
+    z -> `mapping` -> w -> ws `[B, num_ws, w_dim]` (one style vector per styled layer; style
+    mixing and truncation act on ws) -> `synthesis(ws, noise_mode, noise_seed)` -> samples.
+    Subclasses build the synthesis network (`synthesis`) and say what `generator(z)`
+    returns of its output (`finish`: images are clipped to [-1, 1], 2-D points are not);
+    they call `_build_style_space` in `__init__` for the mapping network and `w_avg`.
+
+    Calling convention: `generator(z)` with z float32 `[B, latent_dim]` uses the
+    truncation and noise mode given at construction; a training call takes the dict
+    `{"z": z, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}` with
+    `training=True` (style mixing, "random" noise from `seed`, no truncation, no
+    clipping, and an update of `w_avg`), which `keras_gan.models.StyleGAN2` feeds.
+    """
+
+    def _build_style_space(
+        self,
+        latent_dim,
+        w_dim,
+        mapping_layers,
+        mapping_lr_multiplier,
+        truncation_psi,
+        truncation_cutoff,
+        noise_mode,
+        w_avg_decay,
+    ):
+        """Validates the style-space options, stores them and builds `mapping` and `w_avg`."""
+        check_positive_int("latent_dim", latent_dim)
+        w_dim = latent_dim if w_dim is None else w_dim
+        check_positive_int("w_dim", w_dim)
+        check_positive_int("mapping_layers", mapping_layers)
+        _check_noise_mode(noise_mode)
+        if not 0.0 <= w_avg_decay < 1.0:
+            raise ValueError(f"`w_avg_decay` must be in [0, 1). Received: w_avg_decay={w_avg_decay}")
+        if not mapping_lr_multiplier > 0:
+            raise ValueError(
+                "`mapping_lr_multiplier` must be positive. "
+                f"Received: mapping_lr_multiplier={mapping_lr_multiplier}"
+            )
+        self.latent_dim = latent_dim
+        self.w_dim = w_dim
+        self.mapping_layers = mapping_layers
+        self.mapping_lr_multiplier = float(mapping_lr_multiplier)
+        self.truncation_psi = float(truncation_psi)
+        self.truncation_cutoff = truncation_cutoff
+        self.noise_mode = noise_mode
+        self.w_avg_decay = float(w_avg_decay)
+        self.mapping = _mapping_network(latent_dim, w_dim, mapping_layers, self.mapping_lr_multiplier)
+        self.w_avg = self.add_weight(
+            shape=(w_dim,),
+            initializer="zeros",
+            trainable=False,
+            aggregation="only_first_replica",
+            name="w_avg",
+        )
+
+    @property
+    def inputs(self):
+        """The symbolic input `[z]` (float32 `[None, latent_dim]`), as a functional model has."""
+        return [keras.KerasTensor((None, self.latent_dim), dtype="float32", name="z")]
+
+    def compute_output_shape(self, input_shape):
+        return self.output_shape
+
+    def finish(self, samples):
+        """What `generator(z)` and `sample` return of the synthesis output. Defaults to it."""
+        return samples
+
+    def update_w_avg(self, w):
+        """`w_avg <- mean_batch(w) + w_avg_decay * (w_avg - mean_batch(w))`.
+
+        The batch mean is taken over all replicas, so N devices track what one would.
+        """
+        batch_mean = tf.stop_gradient(tf.reduce_mean(w, axis=0))
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            batch_mean = context.all_reduce(tf.distribute.ReduceOp.MEAN, batch_mean)
+        self.w_avg.assign(batch_mean + self.w_avg_decay * (self.w_avg - batch_mean))
+
+    def styles(
+        self,
+        z,
+        z_mix=None,
+        mix_cutoff=None,
+        truncation_psi=1.0,
+        truncation_cutoff=None,
+        training=False,
+        update_w_avg=False,
+    ):
+        """Style vectors ws `[B, num_ws, w_dim]` for z.
+
+        Args:
+            z: Tensor `[B, latent_dim]`.
+            z_mix: Tensor `[B, latent_dim]` or None. Second latent for style mixing.
+            mix_cutoff: int Tensor `[B]` or scalar: layers `>= mix_cutoff` take
+                `mapping(z_mix)`. Required with `z_mix`.
+            truncation_psi: float. Defaults to 1 (no truncation).
+            truncation_cutoff: int or None. Defaults to None (all layers).
+            training: bool. Passed to the mapping network.
+            update_w_avg: bool. Update `w_avg` from `mapping(z)`. Defaults to False.
+        """
+        if z_mix is not None:
+            if mix_cutoff is None:
+                raise ValueError("`mix_cutoff` is required with `z_mix`. Received: mix_cutoff=None")
+            both = self.mapping(tf.concat([z, z_mix], axis=0), training=training)
+            w, w_mix = tf.split(both, 2, axis=0)
+        else:
+            w = self.mapping(z, training=training)
+        if update_w_avg:
+            self.update_w_avg(w)
+        ws = tf.tile(w[:, None, :], [1, self.num_ws, 1])
+        if z_mix is not None:
+            ws = mix_styles(ws, tf.tile(w_mix[:, None, :], [1, self.num_ws, 1]), mix_cutoff)
+        if truncation_psi != 1.0:
+            ws = truncate_styles(ws, tf.convert_to_tensor(self.w_avg), truncation_psi, truncation_cutoff)
+        return ws
+
+    def sample(self, z, truncation_psi=None, truncation_cutoff=None, noise_mode=None, noise_seed=None):
+        """Samples (`finish`ed: images in [-1, 1]) for z with explicit sampling options
+        (eager-friendly).
+
+        Args:
+            z: array `[B, latent_dim]`.
+            truncation_psi: float or None. None uses the generator's. Defaults to None.
+            truncation_cutoff: int or None. None uses the generator's. Defaults to None.
+            noise_mode: str or None. None uses the generator's. Defaults to None.
+            noise_seed: int Tensor `[2]` or None. For "random" noise. Defaults to None.
+        """
+        psi = self.truncation_psi if truncation_psi is None else float(truncation_psi)
+        cutoff = self.truncation_cutoff if truncation_cutoff is None else truncation_cutoff
+        mode = self.noise_mode if noise_mode is None else noise_mode
+        ws = self.styles(tf.convert_to_tensor(z, tf.float32), truncation_psi=psi, truncation_cutoff=cutoff)
+        return self.finish(self.synthesis(ws, noise_mode=mode, noise_seed=noise_seed))
+
+    def with_options(self, truncation_psi=None, truncation_cutoff=None, noise_mode=None):
+        """A copy (same weights) whose `generator(z)` uses other sampling options, e.g. to
+        export a truncated generator."""
+        config = self.get_config()
+        if truncation_psi is not None:
+            config["truncation_psi"] = float(truncation_psi)
+        if truncation_cutoff is not None:
+            config["truncation_cutoff"] = truncation_cutoff
+        if noise_mode is not None:
+            config["noise_mode"] = noise_mode
+        clone = self.__class__.from_config(config)
+        clone.set_weights(self.get_weights())
+        return clone
+
+    # ------------------------------------------------------------------ call
+
+    _TRAINING_KEYS = ("z", "z_mix", "mix_cutoff", "noise_seed")
+
+    def call(self, inputs, training=None):
+        if isinstance(inputs, dict):
+            unknown = sorted(set(inputs) - set(self._TRAINING_KEYS))
+            if "z" not in inputs or unknown:
+                raise ValueError(
+                    f"A dict input must have the key 'z' and optionally {list(self._TRAINING_KEYS[1:])}. "
+                    f"Received keys: {sorted(inputs)}"
+                )
+            ws = self.styles(
+                inputs["z"],
+                z_mix=inputs.get("z_mix"),
+                mix_cutoff=inputs.get("mix_cutoff"),
+                training=training,
+                update_w_avg=bool(training),
+            )
+            return self.synthesis(ws, noise_mode="random", noise_seed=inputs.get("noise_seed"), training=training)
+        ws = self.styles(
+            inputs,
+            truncation_psi=self.truncation_psi,
+            truncation_cutoff=self.truncation_cutoff,
+            training=training,
+        )
+        return self.finish(self.synthesis(ws, noise_mode=self.noise_mode, training=training))
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
-class StyleGAN2Generator(keras.Model):
+class StyleGAN2Generator(StyleBasedGenerator):
     """StyleGAN2 generator: mapping network, styled synthesis, noise, skip ToRGBs.
 
     Karras et al., "Analyzing and Improving the Image Quality of StyleGAN", CVPR 2020,
@@ -742,44 +1077,20 @@ class StyleGAN2Generator(keras.Model):
         **kwargs,
     ):
         super().__init__(name=name, **kwargs)
-        check_positive_int("latent_dim", latent_dim)
-        w_dim = latent_dim if w_dim is None else w_dim
-        check_positive_int("w_dim", w_dim)
-        check_positive_int("mapping_layers", mapping_layers)
         check_positive_int("channel_base", channel_base)
         check_positive_int("channel_max", channel_max)
-        _check_noise_mode(noise_mode)
         size, _, channels = _check_image_shape(image_shape)
-        if not 0.0 <= w_avg_decay < 1.0:
-            raise ValueError(f"`w_avg_decay` must be in [0, 1). Received: w_avg_decay={w_avg_decay}")
-        if not mapping_lr_multiplier > 0:
-            raise ValueError(
-                "`mapping_lr_multiplier` must be positive. "
-                f"Received: mapping_lr_multiplier={mapping_lr_multiplier}"
-            )
-        self.latent_dim = latent_dim
         self.image_size = size
         self.image_channels = channels
-        self.w_dim = w_dim
-        self.mapping_layers = mapping_layers
-        self.mapping_lr_multiplier = float(mapping_lr_multiplier)
         self.channel_base = channel_base
         self.channel_max = channel_max
-        self.truncation_psi = float(truncation_psi)
-        self.truncation_cutoff = truncation_cutoff
-        self.noise_mode = noise_mode
-        self.w_avg_decay = float(w_avg_decay)
         self.fused_modconv = bool(fused_modconv)
         self.num_ws = num_style_vectors(size)
-
-        self.mapping = _mapping_network(latent_dim, w_dim, mapping_layers, self.mapping_lr_multiplier)
-        self.w_avg = self.add_weight(
-            shape=(w_dim,),
-            initializer="zeros",
-            trainable=False,
-            aggregation="only_first_replica",
-            name="w_avg",
+        self._build_style_space(
+            latent_dim, w_dim, mapping_layers, mapping_lr_multiplier,
+            truncation_psi, truncation_cutoff, noise_mode, w_avg_decay,
         )
+        w_dim = self.w_dim
         ch = lambda res: channels_at(res, channel_base, channel_max)  # noqa: E731
         self.constant = ConstantInput(ch(4), name="constant")
         self.constant.build()
@@ -821,68 +1132,15 @@ class StyleGAN2Generator(keras.Model):
         return [getattr(self, name) for name in self.rgb_names]
 
     @property
-    def inputs(self):
-        """The symbolic input `[z]` (float32 `[None, latent_dim]`), as a functional model has."""
-        return [keras.KerasTensor((None, self.latent_dim), dtype="float32", name="z")]
-
-    @property
     def output_shape(self):
         """`(None, size, size, channels)`."""
         return (None, self.image_size, self.image_size, self.image_channels)
 
-    def compute_output_shape(self, input_shape):
-        return self.output_shape
+    def finish(self, samples):
+        """Images clipped to [-1, 1]."""
+        return tf.clip_by_value(samples, -1.0, 1.0)
 
     # ------------------------------------------------------------------ parts
-
-    def update_w_avg(self, w):
-        """`w_avg <- mean_batch(w) + w_avg_decay * (w_avg - mean_batch(w))`.
-
-        The batch mean is taken over all replicas, so N devices track what one would.
-        """
-        batch_mean = tf.stop_gradient(tf.reduce_mean(w, axis=0))
-        context = tf.distribute.get_replica_context()
-        if context is not None and context.num_replicas_in_sync > 1:
-            batch_mean = context.all_reduce(tf.distribute.ReduceOp.MEAN, batch_mean)
-        self.w_avg.assign(batch_mean + self.w_avg_decay * (self.w_avg - batch_mean))
-
-    def styles(
-        self,
-        z,
-        z_mix=None,
-        mix_cutoff=None,
-        truncation_psi=1.0,
-        truncation_cutoff=None,
-        training=False,
-        update_w_avg=False,
-    ):
-        """Style vectors ws `[B, num_ws, w_dim]` for z.
-
-        Args:
-            z: Tensor `[B, latent_dim]`.
-            z_mix: Tensor `[B, latent_dim]` or None. Second latent for style mixing.
-            mix_cutoff: int Tensor `[B]` or scalar: layers `>= mix_cutoff` take
-                `mapping(z_mix)`. Required with `z_mix`.
-            truncation_psi: float. Defaults to 1 (no truncation).
-            truncation_cutoff: int or None. Defaults to None (all layers).
-            training: bool. Passed to the mapping network.
-            update_w_avg: bool. Update `w_avg` from `mapping(z)`. Defaults to False.
-        """
-        if z_mix is not None:
-            if mix_cutoff is None:
-                raise ValueError("`mix_cutoff` is required with `z_mix`. Received: mix_cutoff=None")
-            both = self.mapping(tf.concat([z, z_mix], axis=0), training=training)
-            w, w_mix = tf.split(both, 2, axis=0)
-        else:
-            w = self.mapping(z, training=training)
-        if update_w_avg:
-            self.update_w_avg(w)
-        ws = tf.tile(w[:, None, :], [1, self.num_ws, 1])
-        if z_mix is not None:
-            ws = mix_styles(ws, tf.tile(w_mix[:, None, :], [1, self.num_ws, 1]), mix_cutoff)
-        if truncation_psi != 1.0:
-            ws = truncate_styles(ws, tf.convert_to_tensor(self.w_avg), truncation_psi, truncation_cutoff)
-        return ws
 
     def synthesis(self, ws, noise_mode="const", noise_seed=None, training=False):
         """Images (unclipped) from style vectors ws `[B, num_ws, w_dim]`.
@@ -926,65 +1184,6 @@ class StyleGAN2Generator(keras.Model):
             image = rgb if image is None else upsample_2x(image) + rgb
         return image
 
-    def sample(self, z, truncation_psi=None, truncation_cutoff=None, noise_mode=None, noise_seed=None):
-        """Images in [-1, 1] for z with explicit sampling options (eager-friendly).
-
-        Args:
-            z: array `[B, latent_dim]`.
-            truncation_psi: float or None. None uses the generator's. Defaults to None.
-            truncation_cutoff: int or None. None uses the generator's. Defaults to None.
-            noise_mode: str or None. None uses the generator's. Defaults to None.
-            noise_seed: int Tensor `[2]` or None. For "random" noise. Defaults to None.
-        """
-        psi = self.truncation_psi if truncation_psi is None else float(truncation_psi)
-        cutoff = self.truncation_cutoff if truncation_cutoff is None else truncation_cutoff
-        mode = self.noise_mode if noise_mode is None else noise_mode
-        ws = self.styles(tf.convert_to_tensor(z, tf.float32), truncation_psi=psi, truncation_cutoff=cutoff)
-        return tf.clip_by_value(self.synthesis(ws, noise_mode=mode, noise_seed=noise_seed), -1.0, 1.0)
-
-    def with_options(self, truncation_psi=None, truncation_cutoff=None, noise_mode=None):
-        """A copy (same weights) whose `generator(z)` uses other sampling options, e.g. to
-        export a truncated generator."""
-        config = self.get_config()
-        if truncation_psi is not None:
-            config["truncation_psi"] = float(truncation_psi)
-        if truncation_cutoff is not None:
-            config["truncation_cutoff"] = truncation_cutoff
-        if noise_mode is not None:
-            config["noise_mode"] = noise_mode
-        clone = self.__class__.from_config(config)
-        clone.set_weights(self.get_weights())
-        return clone
-
-    # ------------------------------------------------------------------ call
-
-    _TRAINING_KEYS = ("z", "z_mix", "mix_cutoff", "noise_seed")
-
-    def call(self, inputs, training=None):
-        if isinstance(inputs, dict):
-            unknown = sorted(set(inputs) - set(self._TRAINING_KEYS))
-            if "z" not in inputs or unknown:
-                raise ValueError(
-                    f"A dict input must have the key 'z' and optionally {list(self._TRAINING_KEYS[1:])}. "
-                    f"Received keys: {sorted(inputs)}"
-                )
-            ws = self.styles(
-                inputs["z"],
-                z_mix=inputs.get("z_mix"),
-                mix_cutoff=inputs.get("mix_cutoff"),
-                training=training,
-                update_w_avg=bool(training),
-            )
-            return self.synthesis(ws, noise_mode="random", noise_seed=inputs.get("noise_seed"), training=training)
-        ws = self.styles(
-            inputs,
-            truncation_psi=self.truncation_psi,
-            truncation_cutoff=self.truncation_cutoff,
-            training=training,
-        )
-        images = self.synthesis(ws, noise_mode=self.noise_mode, training=training)
-        return tf.clip_by_value(images, -1.0, 1.0)
-
     def get_config(self):
         return {
             "name": self.name,
@@ -1000,6 +1199,145 @@ class StyleGAN2Generator(keras.Model):
             "noise_mode": self.noise_mode,
             "w_avg_decay": self.w_avg_decay,
             "fused_modconv": self.fused_modconv,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class StyleGAN2VectorGenerator(StyleBasedGenerator):
+    """StyleGAN2's generator on vectors (the toy-data edition): mapping, styled dense layers.
+
+    Karras et al., "Analyzing and Improving the Image Quality of StyleGAN", CVPR 2020,
+    https://arxiv.org/abs/1912.04958, with every convolution of a 1x1 image written as a
+    dense layer:
+
+        z -> pixel norm -> mapping MLP (EqualizedDense, lr multiplier 0.01) -> w
+        w -> ws [B, num_ws, w_dim], num_ws = num_layers + 1
+        learned constant [units] -> num_layers x StyledDense  <- ws[:, i]
+                                 -> ToVector (modulated, not demodulated) <- ws[:, num_layers]
+                                 -> samples [B, output_dim], unscaled
+
+    Style mixing, truncation, `w_avg`, the noise modes and the calling convention are
+    those of `StyleGAN2Generator` (see `StyleBasedGenerator`); `generator(z)` returns the
+    samples as they are (toy data is not scaled to [-1, 1]).
+
+    Args:
+        latent_dim: int. Size of z. Defaults to 16.
+        output_dim: int. Width of a sample. Defaults to 2.
+        w_dim: int or None. Size of w. Defaults to None (= latent_dim).
+        mapping_layers: int. Dense layers of the mapping network. Defaults to 4.
+        mapping_lr_multiplier: float. Defaults to 0.01.
+        units: int. Width of the styled layers (and of the constant input). Defaults
+            to 128.
+        num_layers: int. Number of StyledDense layers. Defaults to 3.
+        truncation_psi: float. Truncation of `generator(z)`. Defaults to 1 (none).
+        truncation_cutoff: int or None. Defaults to None (all layers).
+        noise_mode: "random", "const" or "none". Noise of `generator(z)`. Defaults to
+            "const".
+        w_avg_decay: float. Decay of the running average of w. Defaults to 0.995.
+        name: str. Model name.
+
+    Example:
+    ```python
+    generator = StyleGAN2VectorGenerator(latent_dim=16, output_dim=2)
+    points = generator(np.random.randn(8, 16).astype("float32"))  # [8, 2]
+    ```
+    """
+
+    def __init__(
+        self,
+        latent_dim=16,
+        output_dim=2,
+        w_dim=None,
+        mapping_layers=4,
+        mapping_lr_multiplier=0.01,
+        units=128,
+        num_layers=3,
+        truncation_psi=1.0,
+        truncation_cutoff=None,
+        noise_mode="const",
+        w_avg_decay=0.995,
+        name="stylegan2_vector_generator",
+        **kwargs,
+    ):
+        super().__init__(name=name, **kwargs)
+        check_positive_int("output_dim", output_dim)
+        check_positive_int("units", units)
+        check_positive_int("num_layers", num_layers)
+        self.output_dim = output_dim
+        self.units = units
+        self.num_layers = num_layers
+        self.num_ws = num_layers + 1
+        self._build_style_space(
+            latent_dim, w_dim, mapping_layers, mapping_lr_multiplier,
+            truncation_psi, truncation_cutoff, noise_mode, w_avg_decay,
+        )
+        self.constant = self.add_weight(
+            shape=(units,), initializer=keras.initializers.RandomNormal(stddev=1.0), name="constant"
+        )
+        # Each layer is its own attribute (see StyleGAN2Generator: checkpoints do not
+        # follow layers held only in lists).
+        self.layer_names = []
+        w_shape = (None, self.w_dim)
+        for i in range(num_layers):
+            layer = StyledDense(units, name=f"dense_{i}")
+            layer.build(((None, units), w_shape))
+            setattr(self, layer.name, layer)
+            self.layer_names.append(layer.name)
+        self.to_output = ToVector(output_dim, name="to_output")
+        self.to_output.build(((None, units), w_shape))
+        self.built = True
+
+    @property
+    def styled_layers(self):
+        """The StyledDense layers in order (`styled_layers[i]` reads `ws[:, i]`)."""
+        return [getattr(self, name) for name in self.layer_names]
+
+    @property
+    def output_shape(self):
+        """`(None, output_dim)`."""
+        return (None, self.output_dim)
+
+    def synthesis(self, ws, noise_mode="const", noise_seed=None, training=False):
+        """Samples `[B, output_dim]` from style vectors ws `[B, num_ws, w_dim]`.
+
+        Args:
+            ws: Tensor `[B, num_ws, w_dim]`.
+            noise_mode: "random", "const" or "none". Defaults to "const".
+            noise_seed: int Tensor `[2]` or None. Stateless seed of "random" noise (layer
+                i draws from `fold_in(noise_seed, i)`). Defaults to None.
+            training: bool. Unused by these layers; kept for symmetry.
+        """
+        _check_noise_mode(noise_mode)
+        ws = tf.convert_to_tensor(ws, tf.float32)
+        if ws.shape.rank != 3 or (ws.shape[1] is not None and ws.shape[1] != self.num_ws):
+            raise ValueError(
+                f"`ws` must have shape [batch, {self.num_ws}, {self.w_dim}]. Received: ws with "
+                f"shape {ws.shape}"
+            )
+        x = tf.tile(self.constant[None], [tf.shape(ws)[0], 1])
+        for i, layer in enumerate(self.styled_layers):
+            seed = None if noise_seed is None else tf.random.experimental.stateless_fold_in(noise_seed, i)
+            x = layer([x, ws[:, i]], noise_mode=noise_mode, noise_seed=seed)
+        return self.to_output([x, ws[:, self.num_layers]])
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "latent_dim": self.latent_dim,
+            "output_dim": self.output_dim,
+            "w_dim": self.w_dim,
+            "mapping_layers": self.mapping_layers,
+            "mapping_lr_multiplier": self.mapping_lr_multiplier,
+            "units": self.units,
+            "num_layers": self.num_layers,
+            "truncation_psi": self.truncation_psi,
+            "truncation_cutoff": self.truncation_cutoff,
+            "noise_mode": self.noise_mode,
+            "w_avg_decay": self.w_avg_decay,
         }
 
     @classmethod
@@ -1060,3 +1398,62 @@ def stylegan2_discriminator(
     x = EqualizedDense(ch(4), activation="lrelu", name="b4_fc")(x)
     logits = EqualizedDense(1, name="logits")(x)
     return keras.Model(images, logits, name=name)
+
+
+def stylegan2_mlp_discriminator(
+    input_shape=(2,),
+    hidden_units=(128, 128),
+    mbstd_group_size=4,
+    mbstd_channels=1,
+    name="stylegan2_mlp_discriminator",
+):
+    """StyleGAN2's discriminator on vectors (the toy-data edition): `sample -> logit`.
+
+    EqualizedDense + lrelu layers of `hidden_units`; before the last of them, the
+    minibatch standard deviation of the features is appended (as the image discriminator
+    appends it before its last convolution; here on a `[B, 1, 1, C]` view); then a
+    linear EqualizedDense to one logit. Equalized learning rate throughout.
+
+    Args:
+        input_shape: tuple. `(width,)` of one sample. Defaults to (2,).
+        hidden_units: tuple of ints. Widths of the hidden layers. Defaults to (128, 128).
+        mbstd_group_size: int or None. Group size of the minibatch standard deviation;
+            None leaves it out. Defaults to 4.
+        mbstd_channels: int. Its number of feature groups; must divide the width of the
+            layer it follows. Defaults to 1.
+        name: str. Model name.
+
+    Returns:
+        A built `keras.Model` mapping `[B, width]` to logits `[B, 1]`.
+    """
+    try:
+        shape = tuple(int(s) for s in input_shape)
+    except TypeError:
+        shape = ()
+    if len(shape) != 1 or shape[0] < 1:
+        raise ValueError(
+            f"`input_shape` must be (width,) of one vector sample. Received: input_shape={input_shape!r}"
+        )
+    try:
+        units = tuple(hidden_units)
+    except TypeError:
+        units = ()
+    if not units or any(isinstance(u, bool) or not isinstance(u, int) or u < 1 for u in units):
+        raise ValueError(
+            "`hidden_units` must be a non-empty tuple of positive ints. "
+            f"Received: hidden_units={hidden_units!r}"
+        )
+    if mbstd_group_size is not None:
+        check_positive_int("mbstd_group_size", mbstd_group_size)
+    samples = keras.Input(shape, name="samples")
+    x = samples
+    for i, width in enumerate(units[:-1]):
+        x = EqualizedDense(width, activation="lrelu", name=f"fc_{i}")(x)
+    if mbstd_group_size is not None:
+        width = int(x.shape[-1])
+        x = keras.layers.Reshape((1, 1, width), name="as_pixel")(x)
+        x = MinibatchStdDev(mbstd_group_size, mbstd_channels, name="mbstd")(x)
+        x = keras.layers.Reshape((width + mbstd_channels,), name="as_vector")(x)
+    x = EqualizedDense(units[-1], activation="lrelu", name=f"fc_{len(units) - 1}")(x)
+    logits = EqualizedDense(1, name="logits")(x)
+    return keras.Model(samples, logits, name=name)

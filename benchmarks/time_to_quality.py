@@ -62,7 +62,8 @@ from keras_gan import data as gan_data  # noqa: E402
 from keras_gan import metrics, networks  # noqa: E402
 from keras_gan.models import GAN  # noqa: E402
 
-LOOPS = ("keras_gan", "keras_io")
+LOOPS = ("keras_gan", "keras_gan_reuse", "keras_io")
+DEFAULT_LOOPS = ("keras_gan", "keras_io")
 DEFAULT_DATA_DIR = os.path.join(ROOT, "..", "shared", "data", "mnist")
 DEFAULT_TARGET_FID = 125.0
 FID_LEVELS = (1000, 750, 500, 400, 300, 200, 150, 125, 100, 75, 50, 40, 30, 20)  # the time-to-quality profile
@@ -141,13 +142,22 @@ class KerasGanLoop:
 
     kind = "alternating"
 
+    reuse_generator_pass = False
+
     def __init__(self, generator, discriminator, spec):
         self.generator, self.dataset = generator, None
-        self.gan = GAN(generator, discriminator)
+        self.gan = GAN(generator, discriminator, reuse_generator_pass=self.reuse_generator_pass)
         self.gan.compile(g_optimizer=_adam(spec), d_optimizer=_adam(spec))
 
     def run(self, steps):
         self.gan.fit(self.dataset, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
+
+
+class KerasGanReuseLoop(KerasGanLoop):
+    """keras-gan's `GAN(reuse_generator_pass=True)`: one G forward serves both updates."""
+
+    kind = "alternating_reuse"
+    reuse_generator_pass = True
 
 
 class KerasIoLoop(KerasGanLoop):
@@ -160,7 +170,8 @@ class KerasIoLoop(KerasGanLoop):
                          loss_fn=keras.losses.BinaryCrossentropy(from_logits=True))
 
 
-LOOP_CLASSES = {"keras_gan": KerasGanLoop, "keras_io": KerasIoLoop}
+LOOP_CLASSES = {"keras_gan": KerasGanLoop, "keras_gan_reuse": KerasGanReuseLoop,
+                "keras_io": KerasIoLoop}
 
 
 def chunk_dataset(data, start_step, steps, batch_size, seed):
@@ -180,15 +191,15 @@ def first_reaching(curve, target):
 
 
 def run_benchmark(data, real_images, extractor, spec, *, target_fid, max_minutes, chunk_steps,
-                  fid_samples, max_steps=None, seed=0, log=print):
+                  fid_samples, max_steps=None, seed=0, log=print, loops=DEFAULT_LOOPS):
     """Trains both loops interleaved in chunks until each reaches `target_fid`; returns dict.
 
     `data` is the training set (at the network's size), `real_images` the FID reference set.
     """
     batch_size = spec["batch_size"]
     probe = FidProbe(extractor, real_images, fid_samples, spec["latent_dim"])
-    loops, states = {}, {}
-    for name in LOOPS:
+    names, loops, states = tuple(loops), {}, {}
+    for name in names:
         generator, discriminator = build_networks(spec, seed)
         loops[name] = LOOP_CLASSES[name](generator, discriminator, spec)
         fid = probe(generator)
@@ -206,7 +217,7 @@ def run_benchmark(data, real_images, extractor, spec, *, target_fid, max_minutes
     max_seconds = max_minutes * 60.0
     round_index = 0
     while not all(state["done"] for state in states.values()):
-        order = LOOPS if round_index % 2 == 0 else LOOPS[::-1]
+        order = names if round_index % 2 == 0 else names[::-1]
         for name in order:
             state, loop = states[name], loops[name]
             if state["done"]:
@@ -266,8 +277,9 @@ def run_benchmark(data, real_images, extractor, spec, *, target_fid, max_minutes
             "best_fid": min(p["fid"] for p in state["curve"]),
             "curve": state["curve"],
         }
-    a, b = results["keras_gan"], results["keras_io"]
-    both = a["reached_target"] and b["reached_target"]
+    # Ratios compare keras_gan with keras_io when both ran (None otherwise).
+    a, b = results.get("keras_gan", {}), results.get("keras_io", {})
+    both = a.get("reached_target") and b.get("reached_target")
     ratios = {
         "minutes_keras_gan_over_keras_io": a["minutes_to_target"] / b["minutes_to_target"]
         if both else None,
@@ -275,7 +287,7 @@ def run_benchmark(data, real_images, extractor, spec, *, target_fid, max_minutes
         if both else None,
         "images_per_second_keras_gan_over_keras_io":
             a["images_per_second"] / b["images_per_second"]
-            if a["images_per_second"] and b["images_per_second"] else None,
+            if a.get("images_per_second") and b.get("images_per_second") else None,
     }
     return {"loops": results, "ratios": ratios, "levels": fid_levels(results)}
 
@@ -297,7 +309,8 @@ def fid_levels(results, levels=FID_LEVELS):
             point = loop["curve"][index] if index is not None else None
             row[name] = {"minutes": point["train_seconds"] / 60.0 if point else None,
                          "steps": point["step"] if point else None}
-        a, b = row["keras_gan"]["minutes"], row["keras_io"]["minutes"]
+        a = row.get("keras_gan", {}).get("minutes")
+        b = row.get("keras_io", {}).get("minutes")
         row["minutes_keras_gan_over_keras_io"] = a / b if a and b else None
         table.append(row)
     return table
@@ -314,14 +327,14 @@ def format_table(result):
         f"{config['fid_fake_samples']} generated vs {config['fid_real_samples']} real), "
         f"DCGAN {config['network']}, batch {config['batch_size']}, chunks of "
         f"{config['chunk_steps']} steps",
-        f"{'loop':<11}{'minutes':>9}{'steps':>7}{'images/s':>10}{'best FID':>10}"
+        f"{'loop':<16}{'minutes':>12}{'steps':>7}{'images/s':>10}{'best FID':>10}"
         f"{'trained min':>13}  stop",
     ]
     for name, loop in result["loops"].items():
         minutes = f"{loop['minutes_to_target']:.2f}" if loop["reached_target"] else "not reached"
         steps = str(loop["steps_to_target"]) if loop["reached_target"] else "-"
         lines.append(
-            f"{name:<11}{minutes:>9}{steps:>7}{loop['images_per_second'] or 0:>10.1f}"
+            f"{name:<16}{minutes:>12}{steps:>7}{loop['images_per_second'] or 0:>10.1f}"
             f"{loop['best_fid']:>10.2f}{loop['train_seconds'] / 60:>13.2f}  {loop['stop_reason']}")
     ratios = result["ratios"]
     if ratios["minutes_keras_gan_over_keras_io"] is not None:
@@ -329,12 +342,12 @@ def format_table(result):
             f"ratio keras_gan / keras_io: minutes {ratios['minutes_keras_gan_over_keras_io']:.3f}, "
             f"steps {ratios['steps_keras_gan_over_keras_io']:.3f}, images/s "
             f"{ratios['images_per_second_keras_gan_over_keras_io']:.3f}")
-    else:
+    elif {"keras_gan", "keras_io"} <= set(result["loops"]):
         lines.append("ratio of minutes: not available (a loop did not reach the target)")
     lines.append("time to each FID level (training minutes / steps; '-' = not within this run):")
     for row in result["levels"]:
         cells = []
-        for name in LOOPS:
+        for name in result["loops"]:
             cell = row[name]
             cells.append(f"{name} {cell['minutes']:.2f} min / {cell['steps']}"
                          if cell["minutes"] is not None else f"{name} -")
@@ -390,6 +403,9 @@ def main(argv=None):
     parser.add_argument("--network", default="dcgan32", choices=sorted(NETWORKS),
                         help="dcgan32: keras-gan's dcgan recipe at 32 px; tutorial28: the TF "
                              "DCGAN tutorial network of train_throughput.py.")
+    parser.add_argument("--loops", default=",".join(DEFAULT_LOOPS),
+                        help=f"Comma-separated loops among {','.join(LOOPS)} (keras_gan_reuse: "
+                             "GAN(reuse_generator_pass=True)). Default: %(default)s")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--smoke", action="store_true",
                         help="Tiny CI run: digits, batch 16, 2 chunks of 2 steps, "
@@ -405,6 +421,11 @@ def main(argv=None):
     if args.max_minutes <= 0 or args.target_fid < 0:
         parser.error(f"--max-minutes must be > 0 and --target-fid >= 0. Received: "
                      f"--max-minutes={args.max_minutes}, --target-fid={args.target_fid}")
+
+    loop_names = tuple(name for name in args.loops.split(",") if name)
+    unknown = sorted(set(loop_names) - set(LOOPS))
+    if unknown or not loop_names:
+        parser.error(f"--loops must name loops among {','.join(LOOPS)}. Received: {args.loops!r}")
 
     wall_start = time.perf_counter()
     load_start = os.getloadavg()
@@ -432,7 +453,7 @@ def main(argv=None):
     result = run_benchmark(
         data, real.images, extractor, spec, target_fid=args.target_fid,
         max_minutes=args.max_minutes, chunk_steps=args.chunk_steps,
-        fid_samples=args.fid_samples, max_steps=args.max_steps, seed=args.seed)
+        fid_samples=args.fid_samples, max_steps=args.max_steps, seed=args.seed, loops=loop_names)
     machine = throughput.machine_facts()
     machine.pop("load_average_1m")
     machine["load_average_start"] = list(load_start)

@@ -5,9 +5,10 @@
 
 Without `--run-dir` it times a DCGAN generator (`keras_gan.networks.dcgan_generator`,
 latent 100, 64x64x3; untrained weights: latency does not depend on them). Each runtime is
-warmed up, then timed `--repeats` times per batch size; the median and the 10th/90th
-percentiles are reported, as a table and as JSON. All runtimes run in one process, side by
-side, so a busy machine slows them alike (see traps.md: measure side by side).
+warmed up, then timed `--repeats` times per batch size, one call of each runtime per round
+in a rotating order (interleaved, so a busy machine slows them alike); the median, the
+10th/90th percentiles and the throughput (batch / median) are reported, as a table and as
+JSON.
 """
 
 import argparse
@@ -28,18 +29,27 @@ import export  # noqa: E402
 from export.runtimes import OnnxRuntimeSession, ServingSession  # noqa: E402
 
 
-def _time(fn, repeats, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
+def _time_interleaved(fns, repeats, warmup=3):
+    """Times each of `fns` (name -> callable) `repeats` times, one call of each per round
+    in a rotating order, so that load from other processes hits every runtime alike."""
+    names = list(fns)
+    for name in names:
+        for _ in range(warmup):
+            fns[name]()
+    times = {name: [] for name in names}
+    for round_index in range(repeats):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            start = time.perf_counter()
+            fns[name]()
+            times[name].append((time.perf_counter() - start) * 1e3)
     return {
-        "median_ms": float(np.median(times)),
-        "p10_ms": float(np.percentile(times, 10)),
-        "p90_ms": float(np.percentile(times, 90)),
+        name: {
+            "median_ms": float(np.median(values)),
+            "p10_ms": float(np.percentile(values, 10)),
+            "p90_ms": float(np.percentile(values, 90)),
+        }
+        for name, values in times.items()
     }
 
 
@@ -48,13 +58,22 @@ def main(argv=None):
     parser.add_argument("--run-dir", default=None, help="Run directory or .keras generator.")
     parser.add_argument("--batch-sizes", default="1,64")
     parser.add_argument("--repeats", type=int, default=30)
-    parser.add_argument("--json-out", default=None)
+    parser.add_argument("--json", "--json-out", dest="json_out", default=None)
+    parser.add_argument("--smoke", action="store_true",
+                        help="Tiny CI run: a 16x16x1 DCGAN generator, batches 1 and 2, 3 repeats.")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.batch_sizes, args.repeats = "1,2", 3
     batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
 
     if args.run_dir:
         source = args.run_dir
         label = args.run_dir
+    elif args.smoke:
+        import keras_gan.networks
+
+        source = keras_gan.networks.dcgan_generator(latent_dim=8, image_shape=(16, 16, 1), base_filters=8)
+        label = "dcgan_generator(latent 8, 16x16x1, base_filters 8)"
     else:
         import keras_gan.networks
 
@@ -78,8 +97,9 @@ def main(argv=None):
                 "saved_model (tf1 session)": lambda: serving.run("serving_default", feeds),
                 "onnxruntime": lambda: ort.run(feeds),
             }
-            for name, fn in runtimes.items():
-                rows.append({"runtime": name, "batch": batch, **_time(fn, args.repeats)})
+            for name, timing in _time_interleaved(runtimes, args.repeats).items():
+                rows.append({"runtime": name, "batch": batch, **timing,
+                             "images_per_second": batch * 1e3 / timing["median_ms"]})
         serving.close()
 
     report = {
@@ -92,11 +112,10 @@ def main(argv=None):
         "results": rows,
     }
     print(f"Latency of one generator call, {label} (median [p10, p90] over {args.repeats} runs)")
-    print(f"{'runtime':<28}{'batch':>6}{'median ms':>12}{'p10':>9}{'p90':>9}")
+    print(f"{'runtime':<28}{'batch':>6}{'median ms':>12}{'p10':>9}{'p90':>9}{'images/s':>10}")
     for row in rows:
         print(f"{row['runtime']:<28}{row['batch']:>6}{row['median_ms']:>12.2f}"
-              f"{row['p10_ms']:>9.2f}{row['p90_ms']:>9.2f}")
-    print(json.dumps(report, indent=2))
+              f"{row['p10_ms']:>9.2f}{row['p90_ms']:>9.2f}{row['images_per_second']:>10.1f}")
     if args.json_out:
         with open(args.json_out, "w") as f:
             json.dump(report, f, indent=2)

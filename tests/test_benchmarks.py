@@ -132,3 +132,15 @@ def test_input_pipeline_smoke(tmp_path):
         assert _positive_finite(entry["examples_per_second"])
         assert entry["ratio_to_training"] == pytest.approx(entry["examples_per_second"] / 50.0)
         assert entry["meets_goal"] == (entry["ratio_to_training"] >= 10)
+
+
+@pytest.mark.slow
+def test_export_latency_smoke(tmp_path):
+    result, stdout = _run_smoke("export_latency.py", tmp_path / "latency.json")
+    runtimes = {"keras eager", "keras tf.function", "saved_model (tf1 session)", "onnxruntime"}
+    assert {(row["runtime"], row["batch"]) for row in result["results"]} == {
+        (name, batch) for name in runtimes for batch in (1, 2)}
+    for row in result["results"]:
+        assert 0 < row["p10_ms"] <= row["median_ms"] <= row["p90_ms"], row
+        assert row["images_per_second"] == pytest.approx(row["batch"] * 1e3 / row["median_ms"])
+    assert result["facts"]["image_shape"] == [16, 16, 1] and "onnxruntime" in stdout

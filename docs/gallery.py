@@ -1,0 +1,640 @@
+"""Builds the variant gallery: trains every variant on `digits`, draws its sample grid,
+evaluates it and writes `docs/gallery.md`; plus one figure of the unconditional variants
+on the 8-Gaussian ring (`ring8`) with their mode coverage.
+
+    python docs/gallery.py                      # everything (about an hour on 2 CPU cores)
+    python docs/gallery.py --variants gan,cgan  # some variants
+    python docs/gallery.py --reuse              # keep finished runs, redo grids/metrics/page
+
+Every run goes through the real command line, as a user would type it:
+`keras-gan train --variant V --dataset digits --epochs E --output-dir RUNS/V` (run here as
+`nice -n 5 python -m trainers.cli train ...`), then
+`keras-gan evaluate --run-dir RUNS/V --extractor domain --metrics fid,is` (FID and IS
+in the feature space of a small classifier trained on the digits train split, against the
+359-image test split). The classifier is trained once and copied into every run directory,
+so every row of the table is measured with the same extractor (its sha256 is on the page).
+
+Grids: conditional variants (cgan, acgan) get one row per class and InfoGAN one row per
+value of its categorical code (continuous codes at 0); the same noise is used down each
+column. Other variants get 8x8 samples. EMA weights are used when the run has them.
+
+Nothing is skipped silently: a failed step is reported with its log file, the remaining
+variants are still run, and the script exits with status 1 at the end.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO not in sys.path:  # `python docs/gallery.py` puts docs/ first on the path
+    sys.path.insert(0, REPO)
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+VARIANTS = ("gan", "dcgan", "wgan", "wgan_gp", "lsgan", "sngan", "cgan", "acgan", "infogan",
+            "bigan", "sgan", "stylegan2")
+
+# Training epochs on `digits` (1438 training images, 32x32; an epoch is
+# 1438 // (batch_size * d_steps) steps). Chosen so that each run takes about 1.5-2 minutes
+# of training on a quiet 2-core CPU, so ~5 on a shared one; the recipe's default is kept
+# where it fits. Seconds per epoch measured with `--verbose 2` on 2026-11-25 (quiet
+# machine, or scaled down from a 4-5x loaded one: "~") in brackets. On a machine loaded
+# ~5x (the committed gallery's run) the runs took 3-10 minutes. wgan does not learn in
+# 50 epochs (200 generator steps at RMSProp 5e-5): raise it when time allows.
+DIGITS_EPOCHS = {
+    "gan": 50,        # recipe default (1.4 s/epoch, 22 steps of batch 64)
+    "dcgan": 25,      # recipe: 50 (3.8 s/epoch)
+    "wgan": 200,      # recipe default (2.4 s/epoch: 4 generator steps of 5 critic batches;
+                      # 50 epochs = 200 G steps gave noise)
+    "wgan_gp": 100,   # recipe: 200 (~5 s/epoch: 4 generator steps, double backprop; 20 gave noise)
+    "lsgan": 25,      # recipe: 50 (~4 s/epoch)
+    "sngan": 30,      # recipe: 50 (~13 s/epoch: SN CNN with a full-resolution 3x3 conv; 8 gave stripes)
+    "cgan": 25,       # recipe: 50 (~4.5 s/epoch)
+    "acgan": 40,      # recipe: 50 (~7 s/epoch; at 15 G still ignored the label)
+    "infogan": 20,    # recipe: 50 (~5 s/epoch)
+    "bigan": 20,      # recipe: 50 (~5 s/epoch)
+    "sgan": 10,       # recipe: 50 (~10 s/epoch; 10 labels per class)
+    "stylegan2": 8,   # recipe: 30, at 16x16 (32x32 costs ~28 s/epoch of 44 steps)
+}
+# Extra `keras-gan train` flags per variant.
+DIGITS_EXTRA_FLAGS = {"stylegan2": ["--image-size", 16]}
+
+# Variants whose generator takes no class label and that have a toy recipe. (dcgan's toy
+# recipe is the gan recipe: MLPs on 2-D data, the same run.)
+RING_VARIANTS = ("gan", "wgan", "wgan_gp", "lsgan", "sngan", "infogan", "bigan", "sgan", "stylegan2")
+
+GRID_COLUMNS = 8
+RING_SAMPLES = 2000
+# Errors that a file being edited at that moment can cause: such a run is retried once.
+TRANSIENT_ERRORS = ("SyntaxError", "IndentationError", "ImportError", "ModuleNotFoundError")
+RETRY_WAIT_SECONDS = 60
+
+
+class StepFailed(RuntimeError):
+    """A command of the gallery failed; the message names it and its log file."""
+
+
+# ----------------------------------------------------------------------- commands
+
+
+def cli_command(*args):
+    """`python -m trainers.cli ARGS` with this interpreter, at lower priority."""
+    command = [sys.executable, "-m", "trainers.cli", *map(str, args)]
+    return (["nice", "-n", "5"] if shutil.which("nice") else []) + command
+
+
+def shown_command(args):
+    """The command as a user types it (`keras-gan ...`, paths relative to the repo)."""
+    shown = []
+    for arg in map(str, args):
+        if os.path.isabs(arg) and arg.startswith(REPO + os.sep):
+            arg = os.path.relpath(arg, REPO)
+        shown.append(arg)
+    return "keras-gan " + shlex.join(shown)
+
+
+def run_logged(command, log_path, retry_wait=RETRY_WAIT_SECONDS):
+    """Runs `command` in the repository, output to `log_path`; retries once, after
+    `retry_wait` seconds, when it failed with an import or syntax error (a file being
+    edited at that moment). Returns the wall time in seconds of the successful attempt.
+
+    Raises:
+        StepFailed: the command exited non-zero (twice for a transient error).
+    """
+    for attempt in (1, 2):
+        start = time.perf_counter()
+        with open(log_path, "w", encoding="utf-8") as log:
+            log.write("$ " + shlex.join(command) + "\n")
+            log.flush()
+            code = subprocess.call(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        seconds = time.perf_counter() - start
+        if code == 0:
+            return seconds
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            text = log.read()
+        transient = any(name in text for name in TRANSIENT_ERRORS)
+        tail = "\n".join(text.strip().splitlines()[-5:])
+        if attempt == 1 and transient:
+            print(f"  exit {code} with an import/syntax error; retrying once in "
+                  f"{retry_wait} s. Last lines:\n{tail}", flush=True)
+            time.sleep(retry_wait)
+            continue
+        raise StepFailed(
+            f"`{shlex.join(command[-8:])}` exited with {code} (log: {log_path}):\n{tail}")
+    raise AssertionError("unreachable")
+
+
+def train_run(variant, dataset, run_dir, extra_args, reuse):
+    """Trains `variant` into `run_dir` through `keras-gan train`. Returns a record dict."""
+    args = ["train", "--variant", variant, "--dataset", dataset, *extra_args,
+            "--output-dir", run_dir]
+    record_path = os.path.join(run_dir, "gallery.json")
+    shown = shown_command(args)
+    finished = os.path.isfile(record_path) and os.path.isfile(os.path.join(run_dir, "model.json"))
+    if reuse and finished:
+        with open(record_path, encoding="utf-8") as f:
+            record = json.load(f)
+        if record.get("command") == shown:
+            print(f"  reusing the finished run in {run_dir}", flush=True)
+            return record
+        print(f"  {run_dir} was trained with another command; training again", flush=True)
+    if os.path.exists(run_dir):
+        shutil.rmtree(run_dir)  # a fresh run (train refuses a directory holding one)
+    log_dir = os.path.join(os.path.dirname(run_dir), "logs")
+    os.makedirs(log_dir, exist_ok=True)
+    log_path = os.path.join(log_dir, f"{os.path.basename(run_dir)}-train.log")
+    print(f"  $ {shown}", flush=True)
+    seconds = run_logged(cli_command(*args, "--verbose", "2"), log_path)
+    with open(os.path.join(run_dir, "model.json"), encoding="utf-8") as f:
+        facts = json.load(f)
+    with open(os.path.join(run_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    record = {"variant": variant, "dataset": dataset, "command": shown,
+              "epochs": config.get("epochs"), "steps": facts.get("step"),
+              "train_seconds": round(seconds, 1), "log": log_path,
+              "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                  timespec="seconds")}
+    with open(record_path, "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=2)
+    print(f"  trained in {seconds / 60:.1f} min ({record['steps']} steps)", flush=True)
+    return record
+
+
+def _reusable_report(run_dir, num_samples, classifier_sha256):
+    """The run's metrics.json if it measured the current generator with this protocol."""
+    from keras_gan.metrics.extractors import file_sha256
+
+    path = os.path.join(run_dir, "metrics.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        report = json.load(f)
+    protocol = report.get("protocol", {})
+    generator = os.path.join(run_dir, protocol.get("generator", "generator.keras"))
+    fits = (protocol.get("num_fake") == num_samples
+            and protocol.get("extractor", {}).get("weights_sha256") == classifier_sha256
+            and os.path.isfile(generator)
+            and protocol.get("generator_sha256") == file_sha256(generator))
+    return report if fits else None
+
+
+def evaluate_run(run_dir, classifier_dir, num_samples, domain_epochs, reuse=False,
+                 classifier_sha256=None):
+    """`keras-gan evaluate --extractor domain` with the shared classifier copied in first
+    (with `reuse`, an existing report of the same generator and protocol is kept).
+    Returns (metrics dict, extractor protocol dict, shown command)."""
+    from keras_gan.metrics.extractors import DOMAIN_INFO_FILE, DOMAIN_MODEL_FILE
+
+    args = ["evaluate", "--run-dir", run_dir, "--extractor", "domain", "--metrics", "fid,is",
+            "--num-samples", num_samples, "--domain-epochs", domain_epochs, "--no-progress"]
+    report = _reusable_report(run_dir, num_samples, classifier_sha256) if reuse else None
+    if report is not None:
+        print(f"  reusing {os.path.join(run_dir, 'metrics.json')}", flush=True)
+        return report["metrics"], report["protocol"].get("extractor", {}), shown_command(args)
+    for name in (DOMAIN_MODEL_FILE, DOMAIN_INFO_FILE):
+        shutil.copy2(os.path.join(classifier_dir, name), os.path.join(run_dir, name))
+    log_path = os.path.join(os.path.dirname(run_dir), "logs",
+                            f"{os.path.basename(run_dir)}-evaluate.log")
+    run_logged(cli_command(*args), log_path)
+    with open(os.path.join(run_dir, "metrics.json"), encoding="utf-8") as f:
+        report = json.load(f)
+    return report["metrics"], report["protocol"].get("extractor", {}), shown_command(args)
+
+
+# -------------------------------------------------------------------------- grids
+
+
+def load_generator(run_dir):
+    """(generator, facts) of a run: the EMA generator when there is one (as evaluate)."""
+    import keras_gan.networks  # noqa: F401  (registers the custom layers for loading)
+    from trainers.sample import load_generator as load
+
+    return load(run_dir, use_ema=True)
+
+
+def infogan_latent(layout, noise, categorical, rng=None):
+    """InfoGAN inputs from model.json's `latent_layout`: `noise` in the noise slice,
+    one-hot `categorical` values (int `[n]`, first code; other codes uniform from `rng`,
+    or 0) and continuous codes ~ U(-1, 1) from `rng` (0 when `rng` is None)."""
+    import numpy as np
+
+    n = len(noise)
+    start, end = layout["continuous"]
+    z = np.zeros((n, end), dtype="float32")
+    a, b = layout["noise"]
+    z[:, a:b] = noise
+    for i, (a, b) in enumerate(layout["categorical"]):
+        values = categorical if i == 0 else (
+            rng.integers(0, b - a, n) if rng is not None else np.zeros(n, "int64"))
+        z[np.arange(n), a + np.asarray(values, "int64")] = 1.0
+    if rng is not None:
+        z[:, start:end] = rng.uniform(-1.0, 1.0, (n, end - start))
+    return z
+
+
+def grid_inputs(facts, seed=0):
+    """(generator inputs, number of rows, row meaning) of a variant's gallery grid."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    layout = facts.get("latent_layout")
+    if facts.get("num_classes") or (layout and layout["categorical"]):
+        if facts.get("num_classes"):
+            rows, meaning = int(facts["num_classes"]), "one row per class label"
+        else:
+            a, b = layout["categorical"][0]
+            rows, meaning = b - a, "one row per value of the categorical code"
+        # The same noise down each column: a column shows one "style" in every row.
+        noise_dim = (layout["noise"][1] - layout["noise"][0]) if layout else facts["latent_dim"]
+        noise = np.tile(rng.standard_normal((GRID_COLUMNS, noise_dim)), (rows, 1)).astype("float32")
+        row_values = np.repeat(np.arange(rows), GRID_COLUMNS)
+        if layout:
+            return infogan_latent(layout, noise, row_values), rows, meaning
+        return [noise, row_values.astype("int32")], rows, meaning
+    z = rng.standard_normal((GRID_COLUMNS * GRID_COLUMNS, facts["latent_dim"])).astype("float32")
+    return z, GRID_COLUMNS, "random samples"
+
+
+def write_grid(run_dir, path, seed=0):
+    """Writes the gallery grid of a run to `path`. Returns (rows, columns, row meaning)."""
+    import numpy as np
+
+    from keras_gan import visualize
+
+    generator, facts = load_generator(run_dir)
+    inputs, rows, meaning = grid_inputs(facts, seed)
+    images = generator(inputs, training=False)
+    images = np.asarray(images)
+    visualize.save_image_grid(images, path, num_rows=rows)
+    return rows, len(images) // rows, meaning
+
+
+# ------------------------------------------------------------------- real floor
+
+
+def shared_classifier(directory, image_size, epochs, seed=0):
+    """Trains (or reuses) the domain classifier every row is evaluated with, and measures
+    the real-data floor: FID of the train split against the test split, IS of the test
+    split. Returns (extractor protocol, floor dict)."""
+    import numpy as np
+
+    from keras_gan import data
+    from keras_gan.metrics import frechet_distance, inception_score
+    from keras_gan.metrics.extractors import load_or_train_domain_classifier
+
+    extractor = load_or_train_domain_classifier(directory, "digits", image_size=image_size,
+                                                epochs=epochs, seed=seed)
+    train = data.load_arrays("digits", image_size=image_size, split="train")
+    test = data.load_arrays("digits", image_size=image_size, split="test")
+
+    def outputs(images):
+        parts = [extractor(images[i:i + 256]) for i in range(0, len(images), 256)]
+        return {key: np.concatenate([np.asarray(p[key]) for p in parts]) for key in parts[0]}
+
+    real_test, real_train = outputs(test.images), outputs(train.images)
+    floor = {"fid": float(frechet_distance(real_test["features"], real_train["features"])),
+             "is": float(inception_score(real_test["probabilities"])[0]),
+             "num_train": len(train.images), "num_test": len(test.images)}
+    return extractor.protocol, floor
+
+
+# --------------------------------------------------------------------- ring8 figure
+
+
+def ring_panel_data(run_dir, seed=0):
+    """Samples of a ring8 run and their mode coverage."""
+    import numpy as np
+
+    from keras_gan import data
+    from keras_gan.metrics import mode_coverage
+
+    generator, facts = load_generator(run_dir)
+    rng = np.random.default_rng(seed)
+    layout = facts.get("latent_layout")
+    if layout and layout["categorical"]:
+        a, b = layout["noise"]
+        c0, c1 = layout["categorical"][0]
+        z = infogan_latent(layout, rng.standard_normal((RING_SAMPLES, b - a)),
+                           rng.integers(0, c1 - c0, RING_SAMPLES), rng)
+    else:
+        z = rng.standard_normal((RING_SAMPLES, facts["latent_dim"])).astype("float32")
+    samples = np.asarray(generator(z, training=False))
+    modes, std = data.toy_modes("ring8")
+    return samples, modes, std, mode_coverage(samples, modes, std)
+
+
+def write_ring_figure(panels, path):
+    """One scatter panel per variant: samples, real modes (x) and 3-std circles."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    columns = 5
+    rows = math.ceil(len(panels) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.7 * rows), dpi=80,
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, (variant, (samples, modes, std, coverage)) in zip(axes.flat, panels.items()):
+        ax.set_axis_on()
+        ax.scatter(samples[:, 0], samples[:, 1], s=1, c="tab:blue", alpha=0.4, rasterized=True)
+        for x, y in modes:
+            ax.add_patch(plt.Circle((x, y), 3 * std, fill=False, color="tab:red", lw=0.8))
+        ax.scatter(modes[:, 0], modes[:, 1], marker="x", s=25, c="tab:red", linewidths=1)
+        ax.set_xlim(-3, 3)
+        ax.set_ylim(-3, 3)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"{variant}: {coverage['covered']}/{len(modes)} modes, "
+                     f"{100 * coverage['high_quality']:.0f}% hq", fontsize=9)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    # A 64-colour palette keeps the figure small enough to commit (~4x smaller).
+    from PIL import Image
+
+    buffer.seek(0)
+    Image.open(buffer).convert("RGB").quantize(64).save(path, format="PNG", optimize=True)
+
+
+# ----------------------------------------------------------------------- the page
+
+
+def _number(value, digits):
+    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def write_page(path, rows, ring, floors, protocols, args):
+    """Writes gallery.md: how it was made, the table, the ring8 figure. `floors` and
+    `protocols` map an image size to its real-data floor and extractor protocol."""
+    from trainers import recipes
+
+    page_dir = os.path.dirname(os.path.abspath(path))
+
+    def link(file):
+        return os.path.relpath(os.path.abspath(file), page_dir).replace(os.sep, "/")
+
+    extractors = "; ".join(
+        f"{size}x{size}: test accuracy {protocols[size].get('test_accuracy', float('nan')):.3f}, "
+        f"sha256 `{str(protocols[size].get('weights_sha256'))[:12]}`" for size in floors)
+    lines = [
+        "# Variant gallery",
+        "",
+        "Every variant trained on the bundled `digits` data set (scikit-learn's 8x8 digits "
+        "upsampled to 32x32, 1438 training images) for a few CPU minutes, with the recipe's "
+        "defaults except the number of epochs. Made by one command:",
+        "",
+        "```",
+        "python docs/gallery.py",
+        "```",
+        "",
+        "which runs, for each variant, the `keras-gan train` command shown in the table and "
+        f"`keras-gan evaluate --run-dir RUNS/VARIANT --extractor domain --metrics fid,is "
+        f"--num-samples {args.eval_samples}`. FID and IS are computed in the feature space "
+        "of a small digit classifier trained on the train split, one per image size and the "
+        f"same for every row of that size ({extractors}), against the "
+        f"{next(iter(floors.values()), {}).get('num_test', 359)}-image test split; IS is at "
+        "most 10 here. "
+        "These numbers compare variants under one protocol; they are not comparable to "
+        "Inception-based FID/IS in papers. Minutes are wall time on a shared 2-core CPU "
+        "machine, including TensorFlow's start-up; the epochs are far fewer than the papers' "
+        "(see `DIGITS_EPOCHS` in `docs/gallery.py`).",
+        "",
+        "| variant | paper | command | epochs (steps) | train min | FID ↓ | IS ↑ | samples |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size, floor in floors.items():
+        name = "real data" if len(floors) == 1 or size == 32 else f"real data ({size}x{size})"
+        lines.append(f"| {name} | – | the {floor['num_train']} training images | – | – | "
+                     f"{_number(floor['fid'], 2)} | {_number(floor['is'], 2)} | – |")
+    for row in rows:
+        paper = recipes.get(row["variant"]).paper.replace("|", "/")
+        if row.get("error"):
+            lines.append(f"| {row['variant']} | {paper} | `{row.get('command', '')}` | "
+                         f"{row.get('epochs', '–')} | – | – | – | "
+                         f"**failed**: {row['error_line']} |")
+            continue
+        image = f"![{row['variant']}]({link(row['image'])})"
+        size = row.get("image_size", 32)
+        size_note = "" if size == 32 else f", {size}x{size}"
+        lines.append(
+            f"| {row['variant']} | {paper} | `{row['command']}` | {row['epochs']} "
+            f"({row['steps']}) | {row['train_seconds'] / 60:.1f} | {_number(row['fid'], 2)} | "
+            f"{_number(row['is'], 2)} | {image}<br>{row['grid']}{size_note} |")
+    lines += [
+        "",
+        "Grids: 8 columns. cgan and acgan show one row per class (0 to 9 from the top), "
+        "infogan one row per value of its categorical code (continuous codes at 0), with "
+        "the same noise down each column; the others show 64 random samples. EMA weights "
+        "are used where the recipe keeps them (stylegan2).",
+        "",
+    ]
+    if any(row["variant"] == "infogan" and not row.get("error") for row in rows):
+        lines += [
+            "InfoGAN's FID/IS come from `keras-gan evaluate`, which feeds every generator "
+            "z ~ N(0, I): for InfoGAN that is not its training prior (one-hot categorical "
+            "codes, uniform continuous codes), so its numbers understate the model.",
+            "",
+        ]
+    if ring:
+        lines += [
+            "## 8 Gaussians (ring8)",
+            "",
+            "The variants whose generator takes no label, trained on `ring8` (8 Gaussians "
+            "of std 0.02 on a circle of radius 2) with the recipe's toy defaults: "
+            "`keras-gan train --variant VARIANT --dataset ring8` (dcgan's toy recipe is "
+            "gan's: the same MLPs). Red: real modes and 3-std circles; titles: modes "
+            f"covered (`keras_gan.metrics.mode_coverage` of {RING_SAMPLES} samples) and "
+            "the share of samples within 3 std of a mode.",
+            "",
+            f"![ring8]({link(ring['image'])})",
+            "",
+            "| variant | epochs (steps) | train min | modes covered | high quality |",
+            "|---|---|---|---|---|",
+        ]
+        for row in ring["rows"]:
+            if row.get("error"):
+                lines.append(f"| {row['variant']} | – | – | **failed** | – |")
+            else:
+                lines.append(f"| {row['variant']} | {row['epochs']} ({row['steps']}) | "
+                             f"{row['train_seconds'] / 60:.1f} | {row['covered']}/8 | "
+                             f"{100 * row['high_quality']:.0f}% |")
+        lines.append("")
+    trained = [row for row in rows + (ring["rows"] if ring else []) if "train_seconds" in row]
+    lines.append(f"Generated {datetime.date.today().isoformat()}; training wall time summed "
+                 f"over the {len(trained)} runs: "
+                 f"{sum(row['train_seconds'] for row in trained) / 60:.0f} minutes.")
+    os.makedirs(page_dir, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# ------------------------------------------------------------------------ main
+
+
+def image_size(variant):
+    """Side of the digits images `variant` trains on in the gallery (32 unless a flag says)."""
+    flags = [str(flag) for flag in DIGITS_EXTRA_FLAGS.get(variant, [])]
+    return int(flags[flags.index("--image-size") + 1]) if "--image-size" in flags else 32
+
+
+def parse_variants(text, allowed):
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in allowed]
+    if unknown or not names:
+        raise ValueError(f"`--variants` must be a comma-separated subset of {list(allowed)}. "
+                         f"Received: --variants {text!r}")
+    return list(dict.fromkeys(names))
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="Comma-separated variants. Default: all.")
+    parser.add_argument("--output-dir", default=os.path.join(REPO, "docs", "images", "variants"),
+                        help="Where the PNG grids and ring8.png go. Default: docs/images/variants")
+    parser.add_argument("--runs-dir", default=os.path.join(REPO, "runs", "gallery"),
+                        help="Run directories (RUNS/VARIANT, RUNS/ring8/VARIANT) and logs. "
+                             "Default: runs/gallery")
+    parser.add_argument("--gallery-md", default=os.path.join(REPO, "docs", "gallery.md"),
+                        help="The page written. Default: docs/gallery.md")
+    parser.add_argument("--epochs-override", type=int, default=None, metavar="N",
+                        help="Train every run (digits and ring8) for N epochs instead of the "
+                             "gallery's choice (quick checks).")
+    parser.add_argument("--no-ring", dest="ring", action="store_false",
+                        help="Skip the ring8 figure.")
+    parser.add_argument("--no-digits", dest="digits", action="store_false",
+                        help="Skip the digits runs (only the ring8 figure).")
+    parser.add_argument("--eval-samples", type=int, default=2000,
+                        help="Generated images per evaluation. Default: %(default)s")
+    parser.add_argument("--domain-epochs", type=int, default=10,
+                        help="Epochs of the shared domain classifier. Default: %(default)s")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Keep runs already trained with the same command (grids, metrics "
+                             "and the page are redone).")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        variants = parse_variants(args.variants, VARIANTS)
+    except ValueError as e:
+        print(f"gallery: error: {e}", file=sys.stderr)
+        return 2
+    for name in ("epochs_override", "eval_samples", "domain_epochs"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            print(f"gallery: error: `--{name.replace('_', '-')}` must be a positive integer. "
+                  f"Received: {value}", file=sys.stderr)
+            return 2
+    runs_dir, output_dir = os.path.abspath(args.runs_dir), os.path.abspath(args.output_dir)
+    os.makedirs(runs_dir, exist_ok=True)
+    os.makedirs(output_dir, exist_ok=True)
+    started = time.perf_counter()
+    failures = []
+
+    # One classifier (and real-data floor) per image size, shared by every run of that size.
+    digits_variants = variants if args.digits else []
+    sizes = sorted({image_size(variant) for variant in digits_variants}, reverse=True)
+    classifiers, protocols, floors = {}, {}, {}
+    for size in sizes:
+        print(f"== shared domain classifier and real-data floor at {size}x{size}", flush=True)
+        classifiers[size] = os.path.join(runs_dir, f"domain-classifier-{size}")
+        protocols[size], floors[size] = shared_classifier(classifiers[size], size,
+                                                          args.domain_epochs)
+        print(f"  test accuracy {protocols[size].get('test_accuracy'):.3f}; real FID "
+              f"{floors[size]['fid']:.2f}, IS {floors[size]['is']:.2f}", flush=True)
+
+    rows = []
+    for variant in digits_variants:
+        print(f"== {variant} on digits", flush=True)
+        epochs = args.epochs_override or DIGITS_EPOCHS[variant]
+        extra = ["--epochs", epochs, *DIGITS_EXTRA_FLAGS.get(variant, [])]
+        run_dir = os.path.join(runs_dir, variant)
+        row = {"variant": variant, "epochs": epochs,
+               "command": shown_command(["train", "--variant", variant, "--dataset", "digits",
+                                         *extra, "--output-dir", run_dir])}
+        try:
+            row.update(train_run(variant, "digits", run_dir, extra, args.reuse))
+            image = os.path.join(output_dir, f"{variant}.png")
+            num_rows, num_columns, meaning = write_grid(run_dir, image)
+            row.update(image=image, grid=f"{num_rows}x{num_columns}, {meaning}")
+            size = image_size(variant)
+            row["image_size"] = size
+            metrics, extractor, _ = evaluate_run(
+                run_dir, classifiers[size], args.eval_samples, args.domain_epochs, args.reuse,
+                protocols[size].get("weights_sha256"))
+            if extractor.get("weights_sha256") != protocols[size].get("weights_sha256"):
+                raise StepFailed(f"{variant} was evaluated with another classifier "
+                                 f"({extractor.get('weights_sha256')})")
+            row.update(fid=metrics["fid"], **{"is": metrics["is"]})
+            print(f"  FID {row['fid']:.2f}  IS {row['is']:.2f}", flush=True)
+        except Exception as e:  # noqa: BLE001  (reported, counted, and the others still run)
+            message = str(e) or type(e).__name__
+            print(f"  FAILED: {message}", flush=True)
+            failures.append(f"{variant} (digits): {message}")
+            row.update(error=message, error_line=message.splitlines()[0][:120].replace("|", "/"))
+        rows.append(row)
+        # The page so far (a long run interrupted later still leaves its table).
+        write_page(args.gallery_md, rows, None, floors, protocols, args)
+
+    ring = None
+    if args.ring:
+        ring_variants = [v for v in variants if v in RING_VARIANTS]
+        ring = {"rows": [], "image": os.path.join(output_dir, "ring8.png")}
+        panels = {}
+        for variant in ring_variants:
+            print(f"== {variant} on ring8", flush=True)
+            extra = ["--epochs", args.epochs_override] if args.epochs_override else []
+            run_dir = os.path.join(runs_dir, "ring8", variant)
+            row = {"variant": variant}
+            try:
+                row.update(train_run(variant, "ring8", run_dir, extra, args.reuse))
+                samples, modes, std, coverage = ring_panel_data(run_dir)
+                panels[variant] = (samples, modes, std, coverage)
+                row.update(covered=coverage["covered"], high_quality=coverage["high_quality"])
+                print(f"  {coverage['covered']}/8 modes, "
+                      f"{100 * coverage['high_quality']:.0f}% high quality", flush=True)
+            except Exception as e:  # noqa: BLE001
+                message = str(e) or type(e).__name__
+                print(f"  FAILED: {message}", flush=True)
+                failures.append(f"{variant} (ring8): {message}")
+                row.update(error=message)
+            ring["rows"].append(row)
+        if panels:
+            write_ring_figure(panels, ring["image"])
+        else:
+            ring = None
+
+    total = time.perf_counter() - started
+    if rows or ring:
+        write_page(args.gallery_md, rows, ring, floors, protocols, args)
+    with open(os.path.join(runs_dir, "gallery-summary.json"), "w", encoding="utf-8") as f:
+        json.dump({"digits": rows, "ring8": ring, "floor": floors, "extractor": protocols,
+                   "total_seconds": round(total, 1), "failures": failures}, f, indent=2,
+                  default=str)
+    print(f"Wrote {args.gallery_md} ({total / 60:.1f} min)")
+    if failures:
+        print(f"{len(failures)} step(s) failed:", file=sys.stderr)
+        for failure in failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""docs/gallery.py: one variant end to end (train, grid, evaluate, page) and its failure
+handling."""
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = os.path.join(REPO, "docs", "gallery.py")
+
+
+def _gallery_module():
+    spec = importlib.util.spec_from_file_location("gallery", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _table_row(page, first_cell):
+    rows = [line for line in page.splitlines() if line.startswith(f"| {first_cell} |")]
+    assert len(rows) == 1, page
+    return [cell.strip() for cell in rows[0].strip("|").split("|")]
+
+
+@pytest.mark.slow  # three TensorFlow processes: ~25 s on a quiet machine
+def test_one_variant_end_to_end(tmp_path):
+    images, runs, page_path = tmp_path / "images", tmp_path / "runs", tmp_path / "gallery.md"
+    result = subprocess.run(
+        [sys.executable, SCRIPT, "--variants", "gan", "--epochs-override", "1", "--no-ring",
+         "--eval-samples", "200", "--domain-epochs", "1", "--output-dir", str(images),
+         "--runs-dir", str(runs), "--gallery-md", str(page_path)],
+        cwd=REPO, capture_output=True, text=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    # 64 samples of 32x32 gray digits on an 8x8 grid with 2-pixel padding: 8 * 34 + 2.
+    grid = np.asarray(Image.open(images / "gan.png"))
+    assert grid.shape == (274, 274)
+    first_tile = grid[2:34, 2:34].astype(float)
+    assert first_tile.std() > 0  # an image, not a blank tile
+    assert not (images / "ring8.png").exists()
+
+    # One epoch of the 1438 training images in batches of 64 is 22 steps.
+    record = json.loads((runs / "gan" / "gallery.json").read_text())
+    assert record["steps"] == 1438 // 64
+    assert record["epochs"] == 1
+
+    page = page_path.read_text()
+    cells = _table_row(page, "gan")
+    header = _table_row(page, "variant")
+    fid = float(cells[header.index("FID ↓")])
+    inception = float(cells[header.index("IS ↑")])
+    metrics = json.loads((runs / "gan" / "metrics.json").read_text())["metrics"]
+    assert math.isfinite(fid) and fid == round(metrics["fid"], 2)
+    assert 1.0 <= inception <= 10.0  # IS lies between 1 and the number of classes
+    assert "--epochs 1" in cells[header.index("command")]
+    assert "(22)" in cells[header.index("epochs (steps)")]
+    assert "](images/gan.png)" in cells[header.index("samples")]
+    real = _table_row(page, "real data")
+    assert math.isfinite(float(real[header.index("FID ↓")]))
+
+
+def test_unknown_variant_is_an_error_naming_it():
+    result = subprocess.run([sys.executable, SCRIPT, "--variants", "gan,vae"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Received: --variants 'gan,vae'" in result.stderr
+
+
+def test_every_registered_variant_has_gallery_epochs():
+    from trainers import recipes
+
+    gallery = _gallery_module()
+    assert sorted(gallery.VARIANTS) == sorted(recipes.VARIANTS)
+    assert set(gallery.DIGITS_EPOCHS) == set(gallery.VARIANTS)
+    assert set(gallery.RING_VARIANTS) <= set(gallery.VARIANTS)
+
+
+COUNTING_FAILURE = (
+    "import sys; path = sys.argv[1]; open(path, 'a').write('x'); {error}"
+)
+
+
+@pytest.mark.parametrize(
+    "error, attempts",
+    [("import no_such_module_for_the_gallery_test", 2),  # import error: retried once
+     ("raise SystemExit(3)", 1)],                         # any other failure: not retried
+)
+def test_failed_command_is_reported_and_only_import_errors_are_retried(tmp_path, error, attempts):
+    gallery = _gallery_module()
+    counter, log = tmp_path / "attempts", tmp_path / "run.log"
+    command = [sys.executable, "-c", COUNTING_FAILURE.format(error=error), str(counter)]
+    with pytest.raises(gallery.StepFailed, match=str(log)):
+        gallery.run_logged(command, str(log), retry_wait=0)
+    assert counter.read_text() == "x" * attempts
+
+
+def test_infogan_grid_rows_are_the_categorical_code():
+    gallery = _gallery_module()
+    # latent_dim 10: noise 4, one categorical code of 4 values, continuous 2.
+    facts = {"latent_dim": 10, "num_classes": None,
+             "latent_layout": {"noise": [0, 4], "categorical": [[4, 8]], "continuous": [8, 10]}}
+    z, rows, meaning = gallery.grid_inputs(facts)
+    assert rows == 4 and z.shape == (4 * gallery.GRID_COLUMNS, 10)
+    expected_codes = np.repeat(np.arange(4), gallery.GRID_COLUMNS)
+    np.testing.assert_array_equal(z[:, 4:8].argmax(axis=1), expected_codes)
+    np.testing.assert_array_equal(z[:, 4:8].sum(axis=1), 1.0)
+    np.testing.assert_array_equal(z[:, 8:], 0.0)
+    # The same noise down each column.
+    np.testing.assert_array_equal(z[:8, :4], z[8:16, :4])
+    assert "categorical" in meaning

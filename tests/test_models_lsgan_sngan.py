@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan import models, networks
+from keras_gan import data as gan_data
+from keras_gan import metrics, models, networks
 from keras_gan.networks.sngan import (
     resnet_generator,
     sn_dcgan_discriminator,
@@ -21,6 +22,7 @@ from tests.helpers_variants import (
     recipe_gan,
     ring_coverage,
 )
+from trainers import recipes
 
 
 def _sn_critic(units):
@@ -183,3 +185,30 @@ def test_toy_recipe_covers_the_ring(variant, steps):
     # (0.99). Measured over seeds 0, 1, 2: 8/8 modes for both.
     gan, batch_size = recipe_gan(variant)
     assert ring_coverage(gan, steps, batch_size)["covered"] >= 6
+
+
+def _digits_8x8(images):
+    """16 px digits (nearest-upsampled 8x8 scans) back to 8x8 pixel vectors."""
+    return tf.image.resize(images, (8, 8), "area").numpy().reshape(len(images), -1)
+
+
+@pytest.mark.slow
+def test_image_recipe_learns_16px_digits():
+    # The recipe's image networks and optimizers (DCGAN G and D, Adam(2e-4, 0.5), batch 64,
+    # z of 64, 32 filters) on 16 px digits; distance of the samples' 8x8 pixel statistics
+    # to the real ones (Frechet distance on pixels). Measured at 300 steps, seed 0:
+    # uniform noise 30.3, the old recipe (batch norm in D: D's loss 0.03, noise)
+    # 10.1, the recipe without normalization in D 2.6.
+    config = {**recipes.defaults("lsgan", "image"), "seed": 0}
+    keras.utils.set_random_seed(0)
+    gan = recipes.get("lsgan").build((16, 16, 1), config)
+    gan.compile(*recipes.get("lsgan").optimizers(config))
+    real = gan_data.load_arrays("digits", image_size=16).images
+    dataset = (
+        tf.data.Dataset.from_tensor_slices(real).shuffle(len(real), seed=0).repeat()
+        .batch(config["batch_size"], drop_remainder=True)
+    )
+    history = gan.fit(dataset, steps_per_epoch=300, epochs=1, verbose=0).history
+    distance = metrics.frechet_distance(_digits_8x8(real), _digits_8x8(gan.generate(1000, seed=0)))
+    print("lsgan 16 px digits, 300 steps: d_loss", history["d_loss"], "pixel FD", distance)
+    assert distance < 5.0

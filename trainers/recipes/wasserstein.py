@@ -119,10 +119,14 @@ register(Recipe(
     paper="Gulrajani et al. 2017, arXiv:1704.00028",
 ))
 
-# Mao et al. 2017: Adam(2e-4, beta_1 = 0.5), the 0-1 coding a = 0, b = 1, c = 1.
+# Mao et al. 2017: Adam(2e-4, beta_1 = 0.5), the 0-1 coding a = 0, b = 1, c = 1. Their D
+# has batch norm, but with these small networks a normalized D (batch or layer norm) fits
+# both targets within ~100 steps (d_loss ~0.03) and G never leaves noise, so D has no
+# normalization here: D's loss stays ~0.05-0.1 and G learns digits (measured on 16 px
+# digits, pixel Frechet distance 10.1 -> 2.6 at 300 steps; tests/test_models_lsgan_sngan.py).
 register(Recipe(
     name="lsgan",
-    build=_build(models.LSGAN, "batch", ("a", "b", "c")),
+    build=_build(models.LSGAN, None, ("a", "b", "c")),
     defaults={
         "toy": _with_options(_TOY, epochs=12, g_lr=1e-3, d_lr=4e-3, beta_1=0.0, beta_2=0.9,
                              ema_decay=0.99, a=0.0, b=1.0, c=1.0),

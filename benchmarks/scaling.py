@@ -527,14 +527,12 @@ def main(argv=None):
             "peak_rss_kib: getrusage(RUSAGE_SELF).ru_maxrss at the end; one fresh process "
             "per configuration",
         },
-        "flop_counting": None,
+        "flop_counting": "analytical per layer (benchmarks/flops.py), alternating step "
+                         "2 (4G + 8D - 2 D1 - G1)",
         "rows": rows,
         "unsupported": unsupported,
         "memory_slopes": memory_slopes(rows),
     }
-    result["flop_counting"] = (
-        "analytical per layer (benchmarks/flops.py), alternating step 2 (4G + 8D - 2 D1 - G1)"
-    )
     print(format_table(result))
     path = args.json or os.path.join(BENCHMARKS_DIR, "results", "scaling.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

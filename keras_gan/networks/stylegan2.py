@@ -579,6 +579,29 @@ class ConstantInput(keras.layers.Layer):
         return {**super().get_config(), "channels": self.channels, "size": self.size}
 
 
+def _build_modulated(layer, w_shape, kernel_shape):
+    """Adds a modulated layer's weights, in checkpoint order: the style affine (bias 1:
+    styles start near 1), the `N(0, 1)` kernel of `kernel_shape` (input width second to
+    last) and a zero bias over the last axis."""
+    layer.affine = EqualizedDense(kernel_shape[-2], bias_init=1.0, name="affine")
+    layer.affine.build(w_shape)
+    layer.kernel = layer.add_weight(
+        shape=kernel_shape, initializer=keras.initializers.RandomNormal(stddev=1.0), name="kernel"
+    )
+    layer.bias = layer.add_weight(shape=(kernel_shape[-1],), initializer="zeros", name="bias")
+
+
+def _add_noise(x, noise_shape, noise_mode, noise_seed, noise_const, strength):
+    """`x + noise * strength`: fresh N(0, 1) noise of `noise_shape` ("random", seeded per
+    replica when `noise_seed` is given), the layer's constant noise ("const"), or none."""
+    if noise_mode == "const":
+        return x + noise_const * strength
+    if noise_mode == "random":
+        noise = tf.random.normal(noise_shape) if noise_seed is None else _replica_normal(noise_shape, noise_seed)
+        return x + noise * strength
+    return x
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
 class StyledConv2D(keras.layers.Layer):
     """StyleGAN2's styled convolution: affine style, modulated conv, noise, bias, lrelu.
@@ -613,14 +636,7 @@ class StyledConv2D(keras.layers.Layer):
         x_shape, w_shape = input_shape
         in_channels = int(x_shape[-1])
         resolution = int(x_shape[1]) * (2 if self.upsample else 1)
-        self.affine = EqualizedDense(in_channels, bias_init=1.0, name="affine")
-        self.affine.build(w_shape)
-        self.kernel = self.add_weight(
-            shape=(self.kernel_size, self.kernel_size, in_channels, self.filters),
-            initializer=keras.initializers.RandomNormal(stddev=1.0),
-            name="kernel",
-        )
-        self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
+        _build_modulated(self, w_shape, (self.kernel_size, self.kernel_size, in_channels, self.filters))
         self.noise_strength = self.add_weight(shape=(), initializer="zeros", name="noise_strength")
         self.noise_const = self.add_weight(
             shape=(resolution, resolution, 1),
@@ -636,15 +652,8 @@ class StyledConv2D(keras.layers.Layer):
         if self.upsample:
             x = upsample_2x(x)
         x = modulated_conv2d(x, self.kernel, styles, demodulate=self.demodulate, fused=self.fused)
-        if noise_mode == "const":
-            x = x + self.noise_const[None] * self.noise_strength
-        elif noise_mode == "random":
-            shape = tf.concat([tf.shape(x)[:3], [1]], 0)
-            if noise_seed is None:
-                noise = tf.random.normal(shape)
-            else:
-                noise = _replica_normal(shape, noise_seed)
-            x = x + noise * self.noise_strength
+        x = _add_noise(x, tf.concat([tf.shape(x)[:3], [1]], 0), noise_mode, noise_seed,
+                       self.noise_const[None], self.noise_strength)
         return _lrelu(x + self.bias)
 
     def compute_output_shape(self, input_shape):
@@ -686,14 +695,7 @@ class ToRGB(keras.layers.Layer):
     def build(self, input_shape):
         x_shape, w_shape = input_shape
         in_channels = int(x_shape[-1])
-        self.affine = EqualizedDense(in_channels, bias_init=1.0, name="affine")
-        self.affine.build(w_shape)
-        self.kernel = self.add_weight(
-            shape=(1, 1, in_channels, self.channels),
-            initializer=keras.initializers.RandomNormal(stddev=1.0),
-            name="kernel",
-        )
-        self.bias = self.add_weight(shape=(self.channels,), initializer="zeros", name="bias")
+        _build_modulated(self, w_shape, (1, 1, in_channels, self.channels))
         self.weight_gain = 1.0 / math.sqrt(in_channels)
 
     def call(self, inputs):
@@ -735,15 +737,7 @@ class StyledDense(keras.layers.Layer):
 
     def build(self, input_shape):
         x_shape, w_shape = input_shape
-        in_units = int(x_shape[-1])
-        self.affine = EqualizedDense(in_units, bias_init=1.0, name="affine")
-        self.affine.build(w_shape)
-        self.kernel = self.add_weight(
-            shape=(in_units, self.units),
-            initializer=keras.initializers.RandomNormal(stddev=1.0),
-            name="kernel",
-        )
-        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        _build_modulated(self, w_shape, (int(x_shape[-1]), self.units))
         self.noise_strength = self.add_weight(shape=(), initializer="zeros", name="noise_strength")
         self.noise_const = self.add_weight(
             shape=(1,),
@@ -756,12 +750,8 @@ class StyledDense(keras.layers.Layer):
         _check_noise_mode(noise_mode)
         x, w = inputs
         x = modulated_dense(x, self.kernel, self.affine(w), demodulate=self.demodulate)
-        if noise_mode == "const":
-            x = x + self.noise_const * self.noise_strength
-        elif noise_mode == "random":
-            shape = tf.stack([tf.shape(x)[0], 1])
-            noise = tf.random.normal(shape) if noise_seed is None else _replica_normal(shape, noise_seed)
-            x = x + noise * self.noise_strength
+        x = _add_noise(x, tf.stack([tf.shape(x)[0], 1]), noise_mode, noise_seed,
+                       self.noise_const, self.noise_strength)
         return _lrelu(x + self.bias)
 
     def compute_output_shape(self, input_shape):
@@ -791,14 +781,7 @@ class ToVector(keras.layers.Layer):
     def build(self, input_shape):
         x_shape, w_shape = input_shape
         in_units = int(x_shape[-1])
-        self.affine = EqualizedDense(in_units, bias_init=1.0, name="affine")
-        self.affine.build(w_shape)
-        self.kernel = self.add_weight(
-            shape=(in_units, self.units),
-            initializer=keras.initializers.RandomNormal(stddev=1.0),
-            name="kernel",
-        )
-        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        _build_modulated(self, w_shape, (in_units, self.units))
         self.weight_gain = 1.0 / math.sqrt(in_units)
 
     def call(self, inputs):

@@ -386,6 +386,8 @@ def restore_latest(checkpoint, directory):
 def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_batch,
            steps_per_epoch, total_steps):
     gan, position = _build(recipe, data, resolved, strategy)
+    # Before anything is written: real data outside G's range would waste the whole run.
+    gan.check_real_batch(data.images[:global_batch])
     checkpoint = gan_checkpoint(gan, position["epoch"])
     checkpoint.batch = position["batch"]
 

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from keras_gan import augment as augment_lib
 from keras_gan import losses
+from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import regularization
 
@@ -181,9 +182,41 @@ class GAN(keras.Model):
         """Shape of one generated sample, e.g. `(32, 32, 1)` or `(2,)`."""
         return tuple(int(d) for d in self.generator.output_shape[1:])
 
+    @property
+    def value_range(self):
+        """The range of G's samples, `(low, high)`, or None when unbounded (a linear output).
+
+        Real data must lie in it: `fit` checks the first batch (`keras_gan.data.ranges`).
+        """
+        return ranges.sample_range(self.generator)
+
     def call(self, inputs, training=False):
         """Generates samples from `z` (or `[z, labels]` for conditional variants)."""
         return self.generator(inputs, training=training)
+
+    def fit(self, x=None, *args, check_value_range=True, **kwargs):
+        """`keras.Model.fit`, after checking that the real data lies in G's sample range.
+
+        Real images in [0, 255] or [0, 1] against G's [-1, 1] would train without a word
+        while D separates them by range alone: the first batch of a `tf.data.Dataset` or
+        array `x` is checked and a clear error names the range seen and the fix.
+
+        Args:
+            x: what `keras.Model.fit` takes.
+            *args: passed to `keras.Model.fit`.
+            check_value_range: bool. Check the first batch. Defaults to True.
+            **kwargs: passed to `keras.Model.fit`.
+        """
+        if check_value_range:
+            self.check_real_batch(ranges.first_batch(x))
+        return super().fit(x, *args, **kwargs)
+
+    def check_real_batch(self, batch):
+        """Raises a ValueError when a batch of real data (samples or (samples, labels))
+        does not lie in G's sample range (`keras_gan.data.check_value_range`); None passes."""
+        if batch is not None:
+            real, _ = self.unpack(batch)
+            ranges.check_value_range(real, self.value_range, name="the first real batch")
 
     def compile(self, g_optimizer, d_optimizer, jit_compile=False, **kwargs):
         """Sets the two optimizers and builds them now.
@@ -242,7 +275,7 @@ class GAN(keras.Model):
             "latent_dim": self.latent_dim,
             "num_classes": self.num_classes,
             "image_shape": list(self.image_shape),
-            "value_range": [-1.0, 1.0],
+            "value_range": None if self.value_range is None else list(self.value_range),
             "step": self.step,
             "ema": self._ema_weights is not None,
         }

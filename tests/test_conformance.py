@@ -13,6 +13,7 @@ check by adding one line to `VARIANTS`:
 """
 
 import functools
+import inspect
 import json
 
 import keras
@@ -146,6 +147,11 @@ def test_fit_config_save_reload_and_exact_resume(variant, tmp_path):
     checkpoint = gan_checkpoint(run).write(str(tmp_path / "ckpt"))
 
     # get_config -> from_config: the same variant and settings.
+    # Every constructor argument is in the config (else from_config silently drops it).
+    arguments = {name for name, p in inspect.signature(type(run).__init__).parameters.items()
+                 if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    missing = arguments - set(run.get_config())
+    assert not missing, f"{type(run).__name__}.get_config() lacks {sorted(missing)}"
     clone = type(run).from_config(run.get_config())
     assert type(clone) is type(run)
     _same_config(clone.get_config(), run.get_config())

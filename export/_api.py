@@ -217,7 +217,8 @@ def to_onnx(
         ema: bool or None. Defaults to None (EMA when present).
         opset: int. 13..18. Defaults to 17.
         overwrite: bool. Replace an existing file. Defaults to False.
-        verify: bool. Check in ONNX Runtime before publishing. Defaults to True.
+        verify: bool. Check in ONNX Runtime (and OpenVINO when installed) before
+            publishing. Defaults to True.
         reference: bool. Also check in onnx's reference evaluator. Defaults to False.
         atol: float. Defaults to 1e-4.
         **facts: as in `to_saved_model`.
@@ -408,7 +409,7 @@ def verify_export(generator, saved_model=None, onnx_model=None, litert_model=Non
         try:
             runtimes[OPENVINO] = OpenVinoSession(onnx_model, precision="f32").run
         except ImportError:
-            not_checked[OPENVINO] = "openvino is not installed (pip install 'keras-gan[openvino]')"
+            not_checked[OPENVINO] = "openvino is not installed (pip install openvino, or the [openvino] extra)"
         except RuntimeError as err:  # OpenVINO could not read or compile the ONNX file
             not_checked[OPENVINO] = f"OpenVINO could not compile the model: {str(err).splitlines()[0]}"
     else:

@@ -180,7 +180,7 @@ def test_runtimes_that_cannot_be_checked_are_listed_with_the_reason(gan, tmp_pat
     report = export.verify(gan, path, reference=False)
     assert set(report.max_abs_diff) == {"onnxruntime"}
     assert report.not_checked["openvino (cpu, f32)"] == (
-        "openvino is not installed (pip install 'keras-gan[openvino]')")
+        "openvino is not installed (pip install openvino, or the [openvino] extra)")
     assert report.not_checked["onnx reference"].startswith("off (pure NumPy")
 
 

@@ -203,6 +203,18 @@ def test_to_litert_writes_a_verified_file_and_refuses_bad_paths(gan, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["g.tflite"]
 
 
+def test_litert_falls_back_to_tensorflows_interpreter(gan, tmp_path, monkeypatch):
+    path = export.to_litert(gan, str(tmp_path / "g.tflite"), verify=False)
+    # ai-edge-litert blocked as openvino is above (both module names: a cached submodule
+    # would otherwise still import).
+    monkeypatch.setitem(sys.modules, "ai_edge_litert", None)
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    report = export.verify(gan, path)
+    assert report.passed and report.max_abs_diff["litert"] <= PARITY
+    assert report.versions["litert"].endswith("tf.lite.Interpreter")
+    assert _table_rows(report.format_table())["litert"][1].endswith("tf.lite.Interpreter)")
+
+
 def test_generator_with_an_op_litert_lacks_fails_clearly_and_writes_nothing(tmp_path):
     z = keras.Input((h.LATENT_DIM,), name="z")
     x = keras.layers.Lambda(lambda t: keras.ops.cumprod(t, axis=1))(z)  # no TFLite builtin

@@ -22,6 +22,7 @@ def _formats(text):
     if not formats or bad:
         raise argparse.ArgumentTypeError(
             f"--formats must be a comma-separated subset of {','.join(_api.FORMATS)}. Received: {text!r}"
+            + (" (a .tflite file is the format 'litert')" if "tflite" in bad else "")
         )
     return formats
 

@@ -244,3 +244,12 @@ def test_cli_prints_every_runtime_and_writes_litert(tmp_path, capsys):
                                       "1", "--verify-only", "--reference", "--json"]))
     result = json.loads(capsys.readouterr().out)
     assert code == 0 and set(result["verification"]["max_abs_diff"]) == CHECKED
+
+
+def test_cli_names_litert_when_asked_for_tflite(capsys):
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--run-dir", "r", "--output", "o", "--formats", "onnx,tflite"])
+    err = capsys.readouterr().err
+    assert "saved_model,onnx,litert" in err and "'onnx,tflite'" in err and "format 'litert'" in err

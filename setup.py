@@ -38,7 +38,12 @@ setup(
     extras_require={
         "cpu": [f"tensorflow-cpu=={TF_VERSION}"],
         "gpu": [f"tensorflow[and-cuda]=={TF_VERSION}"],
-        "test": ["pytest>=8"],
+        "test": ["pytest>=8", "openvino>=2025.1", "ai-edge-litert>=2.0"],
+        # More runtimes for the exported files (export verification runs each one
+        # installed): OpenVINO for model.onnx (wheel ~59 MB), LiteRT for model.tflite
+        # (~22 MB; without it, TensorFlow's deprecated tf.lite.Interpreter is used).
+        "openvino": ["openvino>=2025.1"],
+        "litert": ["ai-edge-litert>=2.0"],
     },
     entry_points={"console_scripts": ["keras-gan=trainers.cli:main"]},
 )

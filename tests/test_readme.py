@@ -89,7 +89,9 @@ def workspace(tmp_path_factory):
     # The quick start's `keras-gan train`, cut to 2 steps on a narrow network.
     _run(keras_gan + ["train", "--steps", "2", "--base-filters", "8", "--num-samples", "4",
                       "--verbose", "0"], cwd)
-    _run(keras_gan + ["export", "--run-dir", "runs/dcgan-digits", "--output", "exports"], cwd)
+    # The README's own `keras-gan export` command, as printed.
+    export_argv = next(argv for _, argv in _keras_gan_commands() if argv[0] == "export")
+    _run(keras_gan + export_argv, cwd)
     # The user's own image folder of the README's image_dataset_from_directory example.
     rng = np.random.default_rng(0)
     os.makedirs(cwd / "photos" / "mine")

@@ -37,7 +37,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import statistics
 import sys
 import time
@@ -52,6 +51,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import flops  # noqa: E402
+import machine  # noqa: E402
 from keras_gan import data as gan_data  # noqa: E402
 from keras_gan import networks  # noqa: E402
 from keras_gan import precision as gan_precision  # noqa: E402
@@ -66,25 +66,9 @@ LEARNING_RATE = 1e-4
 
 
 def machine_facts():
-    """Where the numbers were measured."""
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "load_average_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-    }
+    """Where the numbers were measured (`benchmarks/machine.py`: CPU, instruction sets,
+    versions, oneDNN, load)."""
+    return machine.machine_facts()
 
 
 def build_networks(precision, seed):
@@ -371,6 +355,7 @@ def format_table(result):
     """The result as a plain-text table."""
     config = result["config"]
     lines = [
+        machine.describe(result["machine"]),
         f"DCGAN (TF tutorial) training, batch {config['batch_size']}, {config['precision']}, "
         f"{config['windows']} windows x {config['steps_per_window']} steps (median)",
         f"{'loop':<16}{'kind':<18}{'images/s':>10}{'GFLOP/s':>10}{'/f32 mm':>9}{'/bf16 mm':>10}"

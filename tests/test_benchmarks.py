@@ -16,6 +16,7 @@ import tensorflow as tf
 from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
 from keras_gan import networks
+from tests.test_benchmarks_machine import assert_machine_reported
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCHMARKS = os.path.join(ROOT, "benchmarks")
@@ -96,6 +97,7 @@ def _positive_finite(value):
 def test_train_throughput_smoke(tmp_path):
     result, stdout = _run_smoke("train_throughput.py", tmp_path / "train.json")
     assert "keras_gan / keras_io" in stdout
+    assert_machine_reported(result, stdout, "DCGAN (TF tutorial) training")
     assert set(result["loops"]) == {"keras_gan", "keras_gan_reuse", "keras_io", "tutorial"}
     for dtype in ("float32", "bfloat16"):
         assert _positive_finite(result["matmul"][dtype]["gflops_per_second"])
@@ -122,7 +124,8 @@ def test_train_throughput_smoke(tmp_path):
 
 @pytest.mark.slow
 def test_input_pipeline_smoke(tmp_path):
-    result, _ = _run_smoke("input_pipeline.py", tmp_path / "input.json", "--train-images-per-second", "50")
+    result, stdout = _run_smoke("input_pipeline.py", tmp_path / "input.json", "--train-images-per-second", "50")
+    assert_machine_reported(result, stdout, "keras_gan.data pipelines")
     assert result["training_images_per_second"] == 50.0
     expected = {f"{s}/{p}" for s in ("digits_28", "digits_32", "ring8") for p in ("load", "epoch_dataset")}
     assert set(result["pipelines"]) == expected
@@ -144,3 +147,4 @@ def test_export_latency_smoke(tmp_path):
         assert 0 < row["p10_ms"] <= row["median_ms"] <= row["p90_ms"], row
         assert row["images_per_second"] == pytest.approx(row["batch"] * 1e3 / row["median_ms"])
     assert result["facts"]["image_shape"] == [16, 16, 1] and "onnxruntime" in stdout
+    assert_machine_reported(result, stdout, "Latency of one generator call")

@@ -102,7 +102,8 @@ def test_train_throughput_smoke(tmp_path):
     for dtype in ("float32", "bfloat16"):
         assert _positive_finite(result["matmul"][dtype]["gflops_per_second"])
     for loop in result["loops"].values():
-        for key in ("images_per_second", "gflops_per_second", "fraction_of_float32_matmul",
+        for key in ("images_per_second", "images_per_cpu_second", "gflops_per_second",
+                    "fraction_of_float32_matmul",
                     "fraction_of_bfloat16_matmul", "flops_per_image"):
             assert _positive_finite(loop[key]), (key, loop[key])
         assert len(loop["windows_images_per_second"]) == result["config"]["windows"]
@@ -120,6 +121,10 @@ def test_train_throughput_smoke(tmp_path):
     assert result["ratios"]["keras_gan_vs_tutorial"] == pytest.approx(rates["keras_gan"] / rates["tutorial"])
     assert result["ratios"]["keras_gan_reuse_vs_keras_io"] == pytest.approx(
         rates["keras_gan_reuse"] / rates["keras_io"])
+    cpu = {name: loop["images_per_cpu_second"] for name, loop in result["loops"].items()}
+    assert result["ratios_per_cpu_second"]["keras_gan_reuse_vs_keras_io"] == pytest.approx(
+        cpu["keras_gan_reuse"] / cpu["keras_io"])
+    assert "ratios per CPU-second:" in stdout
 
 
 @pytest.mark.slow

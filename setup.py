@@ -34,6 +34,9 @@ setup(
         "pillow>=10",  # PNG sample grids, image folders
         "matplotlib>=3.8",  # loss and metric curves
         "tqdm>=4.66",
+        # TF 2.21 no longer brings it: `keras-gan train` writes event files, and
+        # keras.callbacks.TensorBoard raises TBNotInstalledError without it.
+        "tensorboard>=2.20",
     ],
     extras_require={
         "cpu": [f"tensorflow-cpu=={TF_VERSION}"],

@@ -30,6 +30,8 @@ import numpy as np
 import tensorflow as tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402  (benchmarks/machine.py)
 
 
 def _features(extractor, images, batch_size=500):
@@ -68,6 +70,8 @@ def main(argv=None):
         print(f"mnist_fid: MNIST not found at {args.data_dir} (pass --data-dir)", file=sys.stderr)
         return 2
     start = time.time()
+    machine_facts = machine.machine_facts()
+    print(machine.describe(machine_facts))
     mnist = data.load_arrays(args.data_dir, with_labels=True)
     extractor = metrics.load_or_train_domain_classifier(
         args.work_dir, args.data_dir, epochs=args.epochs, seed=args.seed)
@@ -86,6 +90,7 @@ def main(argv=None):
     floor["is_first_half"], floor["is_first_half_std"] = metrics.inception_score(
         features_first["probabilities"], splits=10)
     report = {
+        "machine": machine_facts,
         "floor": floor,
         "protocol": {
             "data": os.path.abspath(args.data_dir), "num_images": int(len(mnist.images)),

@@ -4,6 +4,7 @@ Worker processes are real `keras-gan train --strategy multi_worker` subprocesses
 localhost ports (`multi_process_runner` does not fit pytest, see traps.md).
 """
 
+import csv
 import io
 import json
 import os
@@ -22,6 +23,7 @@ from trainers import cli, launch
 from trainers.distributed import synchronize_batch_norm
 from trainers.strategies import parse_tf_config
 from trainers.train import TrainConfig, train
+from tests.test_tensorboard import read_events
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN_ARGS = ["--variant", "gan", "--dataset", "ring8", "--steps", "6", "--batch-size", "64",
@@ -49,8 +51,15 @@ def test_two_workers_train_like_one_process_and_only_the_chief_writes(tmp_path, 
     assert set(digests) == {"0", "1"} and digests["0"] == digests["1"], text
     # The chief alone wrote the run directory; worker 1's temporary directory is gone.
     assert sorted(os.listdir(out)) == ["checkpoints", "config.json", "generator.keras",
-                                      "losses.csv", "losses.png", "model.json", "samples"]
+                                      "losses.csv", "losses.png", "model.json", "samples",
+                                      "tensorboard"]
     assert os.listdir(tmp_path / "tmp") == []
+    # One event file (the chief's), holding losses.csv's values, each step once.
+    assert len(os.listdir(out / "tensorboard")) == 1
+    scalars, _ = read_events(out / "tensorboard")
+    rows = list(csv.DictReader(open(out / "losses.csv")))
+    assert [v for _, v in scalars["losses/g_loss"]] == [float(np.float32(r["g_loss"])) for r in rows]
+    assert [s for s, _ in scalars["losses/g_loss"]][-1] == 6
     assert "[worker 1] Last sample grid: None" in text
     assert json.loads((out / "model.json").read_text())["step"] == 6
 

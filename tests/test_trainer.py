@@ -11,6 +11,7 @@ from PIL import Image
 
 from keras_gan import data as gan_data
 from trainers import cli
+from tests.test_tensorboard import read_events
 from trainers.train import TrainConfig, TrainingDiverged, train
 
 
@@ -149,6 +150,11 @@ def test_metrics_every_writes_curves_and_keeps_them_on_resume(tmp_path):
     assert [r["epoch"] for r in rows] == ["1", "2"]  # epoch 1's row survived the resume
     assert float(rows[0]["fid"]) == pytest.approx(first.history["fid"][0], rel=1e-6)
     assert float(rows[1]["fid"]) == pytest.approx(resumed.history["fid"][-1], rel=1e-6)
+    # TensorBoard holds the same metric values, one point per epoch across the resume.
+    scalars, _ = read_events(out / "tensorboard")
+    for name in ("fid", "kid"):
+        assert [v for _, v in scalars[f"metrics/{name}"]] == pytest.approx(
+            [float(r[name]) for r in rows], rel=1e-6)
     assert all(np.isfinite(float(r["kid"])) for r in rows)
     # The domain classifier is trained once and cached in the run directory.
     assert (out / "domain_classifier.keras").exists()

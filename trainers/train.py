@@ -7,6 +7,8 @@ The run directory holds everything to resume exactly and everything to look at:
     checkpoints/         G, D, both optimizers, EMA weights, data position (epoch, batch)
     samples/epoch_XXXX.png   samples from fixed noise after each epoch
     losses.csv, losses.png   logged losses per epoch
+    tensorboard/         TensorBoard events: losses, penalties, metrics, learning rates per
+                         epoch at the global step, sample grids (not with --no-tensorboard)
     generator.keras      the final generator (and ema_generator.keras with EMA)
 """
 
@@ -81,6 +83,8 @@ class TrainConfig:
         sync_batch_norm: bool. Batch-norm statistics over the global batch across
             replicas. Defaults to False.
         connect_timeout: float. Seconds a multi-worker run waits for all workers.
+        tensorboard: bool. Write TensorBoard events to `<output_dir>/tensorboard/`
+            (`keras_gan.callbacks.TensorBoardLogger`; the chief only). Defaults to True.
         options: dict. Variant-specific settings of the recipe (e.g. `gp_weight`),
             overriding its defaults; unknown keys are an error.
     """
@@ -118,6 +122,7 @@ class TrainConfig:
     metrics: str = "fid"
     metrics_extractor: str = "domain"
     metrics_samples: int = 1000
+    tensorboard: bool = True
     options: dict = dataclasses.field(default_factory=dict)
 
 
@@ -451,6 +456,13 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
 
     if resolved["metrics_every"] and out == run_dir:
         callbacks.append(_metrics_callback(resolved, data, out, start_epoch))
+    if resolved.get("tensorboard", True) and out == run_dir:
+        # After the metrics callback, whose values it logs; only the chief (out == run_dir)
+        # writes. A resume drops events past the checkpoint, which are trained again.
+        start = start_epoch * steps_per_epoch + start_batch
+        callbacks.append(gan_callbacks.TensorBoardLogger(
+            os.path.join(out, "tensorboard"), sample_grid=sample_grid, initial_step=start,
+            purge_after_step=start if config.resume else None))
 
     history = distributed.run_loop(
         gan,
@@ -557,6 +569,8 @@ def add_arguments(parser):
                         "cache (never downloaded). Default: domain.")
     parser.add_argument("--metrics-samples", dest="metrics_samples", type=int, default=1000,
                         help="Generated (and real) images per evaluation. Default: 1000.")
+    parser.add_argument("--no-tensorboard", dest="tensorboard", action="store_false",
+                        help="Do not write TensorBoard events to <output-dir>/tensorboard/.")
     parser.add_argument("--option", action="append", metavar="KEY=VALUE",
                         help="A variant-specific setting of the recipe, e.g. gp_weight=10 "
                         "(repeatable).")

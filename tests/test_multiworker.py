@@ -22,6 +22,7 @@ from trainers import cli, launch
 from trainers.distributed import synchronize_batch_norm
 from trainers.strategies import parse_tf_config
 from trainers.train import TrainConfig, train
+from keras_gan import runs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN_ARGS = ["--variant", "gan", "--dataset", "ring8", "--steps", "6", "--batch-size", "64",
@@ -48,17 +49,17 @@ def test_two_workers_train_like_one_process_and_only_the_chief_writes(tmp_path, 
     # Both workers end with the very same G and D weights.
     assert set(digests) == {"0", "1"} and digests["0"] == digests["1"], text
     # The chief alone wrote the run directory; worker 1's temporary directory is gone.
-    assert sorted(os.listdir(out)) == ["checkpoints", "config.json", "generator.keras",
-                                      "losses.csv", "losses.png", "model.json", "samples"]
+    assert sorted(os.listdir(out)) == sorted([runs.CHECKPOINT_DIR, runs.CONFIG_FILE, runs.GENERATOR_FILE,
+                                      runs.LOSSES_CSV, runs.LOSSES_PLOT, runs.FACTS_FILE, runs.SAMPLES_DIR])
     assert os.listdir(tmp_path / "tmp") == []
     assert "[worker 1] Last sample grid: None" in text
-    assert json.loads((out / "model.json").read_text())["step"] == 6
+    assert json.loads((out / runs.FACTS_FILE).read_text())["step"] == 6
 
     # One process on the same global batches (64 rows, noise sliced the same way).
     single = train(TrainConfig(variant="gan", dataset="ring8", steps=6, batch_size=64,
                                hidden_units=16, latent_dim=4, seed=3, verbose=0,
                                output_dir=str(tmp_path / "single")))
-    multi = keras.saving.load_model(out / "generator.keras").get_weights()
+    multi = keras.saving.load_model(out / runs.GENERATOR_FILE).get_weights()
     for a, b in zip(single.gan.generator.get_weights(), multi):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     assert np.abs(multi[0] - _initial_kernel(tmp_path)).max() > 1e-3  # it did train
@@ -76,7 +77,7 @@ def test_launch_stops_every_worker_when_one_fails(tmp_path, monkeypatch):
     # The chief refuses an existing run directory; worker 1 would wait for it forever.
     out = tmp_path / "run"
     out.mkdir()
-    (out / "config.json").write_text('{"variant": "gan"}')
+    (out / runs.CONFIG_FILE).write_text('{"variant": "gan"}')
     log = io.StringIO()
     monkeypatch.chdir(ROOT)
     started = time.monotonic()
@@ -87,8 +88,8 @@ def test_launch_stops_every_worker_when_one_fails(tmp_path, monkeypatch):
     assert "[worker 0] keras-gan train: error: Run directory" in text
     assert "worker 0 failed (exit code 2); stopping all" in text
     assert time.monotonic() - started < 150
-    assert sorted(os.listdir(out)) == ["config.json"]  # nothing overwritten
-    assert (out / "config.json").read_text() == '{"variant": "gan"}'
+    assert sorted(os.listdir(out)) == [runs.CONFIG_FILE]  # nothing overwritten
+    assert (out / runs.CONFIG_FILE).read_text() == '{"variant": "gan"}'
 
 
 @pytest.mark.slow
@@ -189,6 +190,6 @@ def test_custom_loop_under_mirrored_equals_one_device(tmp_path):
                     runs["mirrored"].gan.generator.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     # Checkpoints after steps 2 and 4, and at the end (step 5): the save counter numbers them.
-    state = tf.train.get_checkpoint_state(str(tmp_path / "mirrored" / "checkpoints"))
+    state = tf.train.get_checkpoint_state(str(tmp_path / "mirrored" / runs.CHECKPOINT_DIR))
     assert [os.path.basename(p) for p in state.all_model_checkpoint_paths] == [
         "ckpt-1", "ckpt-2", "ckpt-3"]

@@ -16,6 +16,7 @@ from keras_gan.checkpoints import gan_checkpoint
 from keras_gan.models.stylegan2 import StyleGAN2, path_lengths
 from keras_gan.networks import stylegan2 as sg
 from tests.helpers import two_cpu_strategy
+from keras_gan import runs
 
 
 def tiny_generator(size=8, latent_dim=4, w_dim=6, **kwargs):
@@ -483,14 +484,14 @@ def test_keras_gan_train_cli_runs_stylegan2(tmp_path):
         "--output-dir", str(out), "--verbose", "0", "--num-samples", "4",
     ])
     assert code == 0
-    for name in ("config.json", "model.json", "generator.keras", "ema_generator.keras", "losses.csv"):
+    for name in (runs.CONFIG_FILE, runs.FACTS_FILE, runs.GENERATOR_FILE, runs.EMA_GENERATOR_FILE, runs.LOSSES_CSV):
         assert (out / name).exists(), name
-    config = json.loads((out / "config.json").read_text())
+    config = json.loads((out / runs.CONFIG_FILE).read_text())
     assert config["g_lr"] == 0.0025 and config["beta_1"] == 0.0 and config["beta_2"] == 0.99
     assert config["mapping_layers"] == 1 and config["regularization_interval"] == 16
-    facts = json.loads((out / "model.json").read_text())
+    facts = json.loads((out / runs.FACTS_FILE).read_text())
     assert facts["variant"] == "stylegan2" and facts["image_shape"] == [16, 16, 1] and facts["step"] == 2
-    generator = keras.saving.load_model(out / "ema_generator.keras")
+    generator = keras.saving.load_model(out / runs.EMA_GENERATOR_FILE)
     images = generator(np.zeros((2, 64), "float32")).numpy()
     assert images.shape == (2, 16, 16, 1) and np.abs(images).max() <= 1.0
     # Images of a size the synthesis network cannot make: a clear error.

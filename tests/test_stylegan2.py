@@ -237,12 +237,12 @@ def test_style_mixing_switches_ws_at_the_crossover_layer():
     assert sorted(set(readers)) == list(range(6))
     assert list(generator.conv_style_index) == [0, 1, 2, 3, 4] and list(generator.rgb_style_index) == [1, 3, 5]
 
-    # The training call (dict input) is synthesis(mix_styles(...)) with seeded noise.
+    # The dict input is synthesis(mix_styles(...)) with seeded noise; an inference call
+    # (training=False: the sampling prior of metrics) returns it finished (clipped).
     seed = tf.constant([3, 4])
-    trained = generator({"z": z1, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}, training=False)
-    np.testing.assert_allclose(
-        trained, generator.synthesis(tf.constant(ws), noise_mode="random", noise_seed=seed), atol=1e-6
-    )
+    inferred = generator({"z": z1, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}, training=False)
+    raw = generator.synthesis(tf.constant(ws), noise_mode="random", noise_seed=seed)
+    np.testing.assert_allclose(inferred, generator.finish(raw), atol=1e-6)
 
 
 def test_mixing_probability_and_cutoff_distribution():

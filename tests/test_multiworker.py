@@ -179,15 +179,15 @@ def test_synchronized_batch_norm_uses_global_batch_statistics():
 
 def test_custom_loop_under_mirrored_equals_one_device(tmp_path):
     data = gan_data.load_arrays("ring8", num_examples=512, seed=0)
-    runs = {}
+    results = {}
     for strategy in ("default", "mirrored"):
-        runs[strategy] = train(TrainConfig(variant="gan", dataset="ring8", steps=5, batch_size=64,
+        results[strategy] = train(TrainConfig(variant="gan", dataset="ring8", steps=5, batch_size=64,
                                            hidden_units=16, latent_dim=4, verbose=0,
                                            strategy=strategy, checkpoint_every=2,
                                            output_dir=str(tmp_path / strategy)), data=data)
-    assert runs["mirrored"].gan.distribute_strategy.num_replicas_in_sync == 2
-    for a, b in zip(runs["default"].gan.generator.get_weights(),
-                    runs["mirrored"].gan.generator.get_weights()):
+    assert results["mirrored"].gan.distribute_strategy.num_replicas_in_sync == 2
+    for a, b in zip(results["default"].gan.generator.get_weights(),
+                    results["mirrored"].gan.generator.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     # Checkpoints after steps 2 and 4, and at the end (step 5): the save counter numbers them.
     state = tf.train.get_checkpoint_state(str(tmp_path / "mirrored" / runs.CHECKPOINT_DIR))

@@ -12,7 +12,6 @@ import os
 import numpy as np
 import tensorflow as tf
 
-import keras
 from keras_gan import runs
 from keras_gan.metrics.distances import frechet_distance, kernel_distance
 from keras_gan.metrics.extractors import (

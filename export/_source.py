@@ -278,6 +278,10 @@ def _check_generator(model, facts, used_ema, origin):
     if len(value_range) != 2 or not value_range[0] < value_range[1]:
         raise ValueError(f"`value_range` must be (low, high) with low < high. Received: {value_range}")
     step = facts.get("step")
+    if "synthesis_noise" in facts and getattr(model, "noise_mode", None):
+        # StyleGAN2 trains with random noise inputs; the export computes `generator(z)`,
+        # i.e. with the generator's own noise mode ("const": random ops do not export).
+        facts["synthesis_noise"] = model.noise_mode
     return ModelFacts({
         **facts,
         "variant": str(facts.get("variant") or "generator"),

@@ -4,6 +4,8 @@ variant, on tiny runs (2 steps of narrow networks on 16x16 digits)."""
 
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import onnx
@@ -94,6 +96,7 @@ def test_facts_name_the_variant(tiny_runs, variant):
 # ------------------------------------------------------------------- the prior
 
 
+@pytest.mark.slow  # an InfoGAN run (~10 s)
 def test_infogan_prior_has_exact_codes_and_is_the_same_from_model_and_facts(tiny_runs):
     out, result = tiny_runs["infogan"]
     facts = runs.RunDirectory(out).read_facts()
@@ -194,8 +197,19 @@ def test_sample_and_evaluate_work_for_every_variant(tiny_runs, variant, capsys):
     assert (report["protocol"]["labels"] is not None) == (variant in CONDITIONAL)
 
 
-def test_stylegan2_inference_with_random_noise_is_clipped_and_seeded(tiny_runs):
+@pytest.mark.slow  # a StyleGAN2 run (~20 s) and a fresh `keras-gan sample` process
+def test_stylegan2_inference_with_random_noise_is_clipped_and_seeded(tiny_runs, tmp_path):
     out, _ = tiny_runs["stylegan2"]
+    # A fresh process, where nothing imported keras_gan.networks yet: loading the run
+    # registers StyleGAN2's layers before `keras.saving.load_model`.
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    completed = subprocess.run(
+        [sys.executable, "-m", "trainers.cli", "sample", "--run-dir", str(out), "--output",
+         str(tmp_path / "fresh.png"), "--num-samples", "4"],
+        cwd=repo, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": repo})
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert np.asarray(Image.open(tmp_path / "fresh.png")).shape == (2 * TILE + 2, 2 * TILE + 2)
     generator, facts = sample_program.load_generator(str(out))
     inputs = sampling.prior_inputs(facts, 6, seed=0)
     first = sampling.generate(generator, inputs)

@@ -16,7 +16,7 @@ from PIL import Image
 import export
 from export.runtimes import ServingSession
 from keras_gan import runs, sampling, visualize
-from keras_gan.metrics import evaluation
+from keras_gan.metrics import MetricsCallback, evaluation
 from trainers import cli, recipes
 from trainers import sample as sample_program
 from trainers.train import TrainConfig, train
@@ -119,6 +119,23 @@ def test_infogan_prior_has_exact_codes_and_is_the_same_from_model_and_facts(tiny
     assert abs(continuous.std() - 1 / np.sqrt(3)) < 0.03  # the std of U(-1, 1)
     a, b = layout["noise"]
     assert abs(from_model[:, a:b].std() - 1.0) < 0.03
+
+    # MetricsCallback feeds the model's generator the same prior: a generator that
+    # returns its z as an image shows what it was fed.
+    seen = []
+
+    def capture(images):
+        seen.append(np.asarray(images).reshape(len(images), -1))
+        return {"features": tf.reshape(images, [tf.shape(images)[0], -1])}
+
+    def identity_generator(z):
+        return tf.reshape(z, [-1, 1, facts.latent_dim, 1])
+
+    callback = MetricsCallback(np.zeros((40, 1, facts.latent_dim, 1), "float32"), capture,
+                               num_samples=40, batch_size=16, generator=identity_generator, seed=5)
+    callback.set_model(result.gan)
+    callback.evaluate()
+    np.testing.assert_array_equal(np.concatenate(seen[-3:]), result.gan.sample_prior(40, seed=5))
 
 
 def test_prior_of_other_models():

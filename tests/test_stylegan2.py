@@ -511,6 +511,9 @@ def test_generator_exports_to_onnx_and_matches(tmp_path):
     path = tmp_path / "model.onnx"
     export.to_onnx(gan, str(path))  # verifies against the EMA generator before publishing
     assert export.read_metadata(str(path))["variant"] == "stylegan2"
+    # The run's facts say it trains with random noise; the export computes with "const".
+    assert gan.describe()["synthesis_noise"] == "random"
+    assert export.read_metadata(str(path))["synthesis_noise"] == "const"
     import onnxruntime
 
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])

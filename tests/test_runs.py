@@ -167,6 +167,8 @@ def test_evaluation_streams_the_prior_batch_by_batch():
         batch_size=4, progress=False, prior=lambda n, seed: sampling.prior_inputs(facts, n, seed))
     np.testing.assert_array_equal(seen["z"], sampling.prior_inputs(facts, 10, 0))
     np.testing.assert_array_equal(seen["z"][:, 2:5].sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="`latent_dim` is required without a `prior`"):
+        evaluation.generator_features(lambda images: {}, identity_generator, 10, progress=False)
 
 
 # ------------------------------------------------------------- sample, evaluate

@@ -151,6 +151,10 @@ def generator_features(extractor, generator, num_samples, latent_dim=None, batch
             return extractor(generator(rebuild(batch), **options))
 
         return _stream(prior_step, noise, num_samples, strategy, progress, "generated")
+    if latent_dim is None:
+        raise ValueError("`latent_dim` is required without a `prior` (pass the size of z, or "
+                         "the model's prior, e.g. `prior=gan.sample_prior`). Received: "
+                         "latent_dim=None, prior=None")
     _check_positive_int(latent_dim, "latent_dim")
     _check_positive_int(num_classes, "num_classes", allow_none=True)
 

@@ -44,13 +44,15 @@ class ResolvedGenerator:
         return self.model(inputs, training=False)
 
     def sample_inputs(self, batch_size, seed=0):
-        """Noise `z ~ N(0, I)` `[batch_size, latent_dim]` float32 and labels (or None)."""
-        rng = np.random.default_rng(seed)
-        z = rng.standard_normal((batch_size, self.facts.latent_dim)).astype("float32")
-        label = None
+        """`(z, labels or None)` from the model's prior (`keras_gan.sampling.prior_inputs`:
+        z ~ N(0, I), InfoGAN's one-hot and U(-1, 1) codes in z, balanced labels)."""
+        from keras_gan import sampling
+
+        # The export computes `generator(z)`: no noise-input seed whatever the model trains with.
+        inputs = sampling.prior_inputs({**self.facts, "synthesis_noise": "const"}, batch_size, seed)
         if self.facts.conditional:
-            label = (np.arange(batch_size) % self.facts.num_classes).astype("int32")
-        return z, label
+            return inputs[0], inputs[1]
+        return inputs, None
 
 
 _FACT_KEYS = ("variant", "latent_dim", "num_classes", "image_shape", "value_range", "step")

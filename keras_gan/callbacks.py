@@ -1,22 +1,23 @@
 """Callbacks for any `GAN.fit`: sample grids, loss curves, TensorBoard, NaN stop, checkpoints."""
 
 import glob
-import json
 import math
 import os
 
 import keras
-import numpy as np
 import tensorflow as tf
 
-from keras_gan import visualize
+from keras_gan import sampling, visualize
+from keras_gan.runs import write_json  # noqa: F401  (kept importable from here)
 
 
 class SampleGrid(keras.callbacks.Callback):
     """Saves samples from fixed noise every `every_n_epochs` epochs.
 
-    Images go to `<directory>/epoch_XXXX.png` as a grid; 2-D samples (toy mixtures) as a
-    scatter plot. Conditional variants get one row per class.
+    Images go to `<directory>/epoch_XXXX.png` as a grid laid out as `keras-gan sample`
+    lays it out (`keras_gan.visualize.grid_layout`: one row per class for conditional
+    variants, per categorical code value for InfoGAN); 2-D samples (toy mixtures) as a
+    scatter plot. Inputs come from the model's training prior (`GAN.sample_prior`).
 
     Args:
         directory: str. Where the PNG files go.
@@ -37,22 +38,21 @@ class SampleGrid(keras.callbacks.Callback):
         self.reference = reference
         self.last_path = None
 
-    def _labels(self):
-        num_classes = self.model.num_classes
-        if not num_classes:
-            return None, None
-        per_class = max(1, self.num_samples // num_classes)
-        return np.repeat(np.arange(num_classes), per_class), num_classes
-
     def save(self, epoch):
-        labels, rows = self._labels()
-        n = self.num_samples if labels is None else len(labels)
-        samples = self.model.generate(n, seed=self.seed, labels=labels)
+        # The layout of `keras-gan sample` (`visualize.grid_layout`), on the EMA weights
+        # when the model keeps them.
+        facts = self.model.describe()
+        generator = getattr(self.model, "ema_generator", None)
+        generator = self.model.generator if generator is None else generator
         path = os.path.join(self.directory, f"epoch_{epoch:04d}.png")
-        if samples.ndim == 2 and samples.shape[1] == 2:
+        if len(facts["image_shape"]) == 1:
+            inputs = sampling.prior_inputs(facts, self.num_samples, seed=self.seed)
+            samples = sampling.generate(generator, inputs)
             visualize.save_scatter(samples, path, reference=self.reference, title=f"epoch {epoch}")
         else:
-            visualize.save_image_grid(samples, path, num_rows=rows)
+            layout = visualize.grid_layout(facts, self.num_samples, seed=self.seed)
+            samples = sampling.generate(generator, layout.inputs)
+            visualize.save_image_grid(samples, path, num_rows=layout.num_rows)
         self.last_path = path
         return path
 
@@ -266,10 +266,3 @@ class GANCheckpoint(keras.callbacks.Callback):
             write_json(self.facts_path, self.model.describe())
 
 
-def write_json(path, obj):
-    """Writes JSON atomically (temporary file, then rename)."""
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=2, sort_keys=True)
-        f.write("\n")
-    os.replace(tmp, path)

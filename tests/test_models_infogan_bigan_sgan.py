@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from keras_gan import data as gan_data
 from keras_gan import models, networks
+from keras_gan import runs
 from keras_gan.networks import conditional
 from tests.helpers_models import (
     DIGITS_SHAPE,
@@ -453,16 +454,16 @@ def test_full_state_saves_and_resumes_exactly(variant, tmp_path):
 def test_train_cli_runs_one_epoch_on_digits(variant, tmp_path):
     code, out = run_variant_cli(variant, tmp_path)
     assert code == 0
-    facts = json.loads((out / "model.json").read_text())
+    facts = json.loads((out / runs.FACTS_FILE).read_text())
     assert facts["variant"] == variant and facts["image_shape"] == [16, 16, 1]
     assert facts["num_classes"] is None  # unconditional generators: generator(z)
-    generator = keras.saving.load_model(str(out / "generator.keras"))
+    generator = keras.saving.load_model(str(out / runs.GENERATOR_FILE))
     assert generator(np.zeros((2, facts["latent_dim"]), "float32")).shape == (2, 16, 16, 1)
     if variant == "infogan":  # the paper's 62 noise + 10-way code + 2 continuous codes
         assert facts["latent_dim"] == 74
         assert facts["latent_layout"] == {"noise": [0, 62], "categorical": [[62, 72]], "continuous": [72, 74]}
     if variant == "bigan":
-        names = [name for name, _ in tf.train.list_variables(str(out / "checkpoints"))]
+        names = [name for name, _ in tf.train.list_variables(str(out / runs.CHECKPOINT_DIR))]
         assert any(name.startswith("encoder/") for name in names)
     if variant == "sgan":
         assert facts["classifier_classes"] == 10

@@ -9,6 +9,7 @@ import pytest
 from keras_gan import models
 from trainers import recipes
 from trainers.train import TrainConfig, train
+from keras_gan import runs
 
 
 def _train(tmp_path, **fields):
@@ -24,7 +25,7 @@ def _sn_layers(model):
 def test_recipe_trains_on_the_ring_with_its_defaults(variant, tmp_path):
     result = _train(tmp_path, variant=variant, dataset="ring8", steps=2)
     gan = result.gan
-    with open(tmp_path / "run" / "model.json", encoding="utf-8") as f:
+    with open(tmp_path / "run" / runs.FACTS_FILE, encoding="utf-8") as f:
         assert json.load(f)["variant"] == variant
     assert gan.step == 2 and gan.d_optimizer.iterations.numpy() == 2 * gan.d_steps
     if variant == "wgan":

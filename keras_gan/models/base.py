@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from keras_gan import augment as augment_lib
 from keras_gan import losses
+from keras_gan import sampling
 from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import regularization
@@ -279,6 +280,19 @@ class GAN(keras.Model):
             "step": self.step,
             "ema": self._ema_weights is not None,
         }
+
+    def sample_prior(self, n, seed=0, labels=None):
+        """Generator inputs for `n` samples from the prior the model trains on, as NumPy
+        (`keras_gan.sampling.prior_inputs` of `describe()`: the same function reads a
+        run's model.json, so a loaded generator gets the same inputs).
+
+        Args:
+            n: int. Number of samples.
+            seed: int or sequence of ints. Defaults to 0.
+            labels: int array `[n]` or None. Labels of a conditional model; balanced
+                (`i % num_classes`) when None.
+        """
+        return sampling.prior_inputs(self.describe(), n, seed=seed, labels=labels)
 
     def generate(self, n, seed=None, labels=None, batch_size=256, use_ema=True):
         """Draws `n` samples as a NumPy array (EMA weights when present and `use_ema`).

@@ -343,6 +343,11 @@ class StyleGAN2(GAN):
             )
         return np.concatenate(images)
 
+    def describe(self):
+        """The facts, with `synthesis_noise: "random"`: the generator trains with fresh noise
+        inputs, so samples for evaluation draw them too (as the StyleGAN2-ADA metrics do)."""
+        return {**super().describe(), "synthesis_noise": "random"}
+
     # ----------------------------------------------------------------- config
 
     def get_config(self):

@@ -38,7 +38,7 @@ setup(
     extras_require={
         "cpu": [f"tensorflow-cpu=={TF_VERSION}"],
         "gpu": [f"tensorflow[and-cuda]=={TF_VERSION}"],
-        "test": ["pytest>=8"],
+        "test": ["pytest>=8", "pandas>=2"],  # pandas: DataFrame tables (keras_gan.data.tables)
     },
     entry_points={"console_scripts": ["keras-gan=trainers.cli:main"]},
 )

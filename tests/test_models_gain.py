@@ -44,10 +44,11 @@ def state(model):
     return [np.asarray(v.numpy()) for v in variables]
 
 
-def test_mirrored_two_replicas_equal_one_device():
+@pytest.mark.parametrize("drop_rate", [0.0, 0.3])
+def test_mirrored_two_replicas_equal_one_device(drop_rate):
     x, mask = correlated_table(n=64)
-    one = make_gain(None, sgd=True, lr=0.05)
-    two = make_gain(two_cpu_strategy(), sgd=True, lr=0.05)
+    one = make_gain(None, sgd=True, lr=0.05, drop_rate=drop_rate)
+    two = make_gain(two_cpu_strategy(), sgd=True, lr=0.05, drop_rate=drop_rate)
     for a, b in zip(state(one), state(two)):
         np.testing.assert_array_equal(a, b)
     h1 = one.fit(batches(x, mask, 16), epochs=2, verbose=0).history
@@ -82,7 +83,8 @@ def test_config_and_keras_file_round_trip(tmp_path):
     loaded = keras.saving.load_model(path)
     assert isinstance(loaded, models.GAIN)
     config = {k: v for k, v in loaded.get_config().items() if k not in ("generator", "discriminator")}
-    assert config == {"name": model.name, "hint_rate": 0.8, "alpha": 10.0, "noise_scale": 0.05, "seed": 3}
+    assert config == {"name": model.name, "hint_rate": 0.8, "alpha": 10.0, "noise_scale": 0.05, "seed": 3,
+                      "drop_rate": 0.0}
     np.testing.assert_array_equal(loaded.impute(x, mask, seed=5), model.impute(x, mask, seed=5))
 
 

@@ -10,7 +10,7 @@ from keras_gan import losses
 from keras_gan.replicas import replica_info, replica_slice
 
 # Streams of a step's stateless draws (folded into the (seed, step) seed).
-_NOISE, _HINT = 1, 2
+_NOISE, _HINT, _DROP = 1, 2, 3
 
 
 def _global_observed_fraction(mask):
@@ -55,6 +55,11 @@ class GAIN(keras.Model):
         noise_scale: float >= 0. z ~ U[0, noise_scale) in the missing entries (the
             authors' code uses 0.01). Defaults to 0.01.
         seed: int. Base seed of the training noise and hints. Defaults to 0.
+        drop_rate: float in [0, 1). Not in the paper (a denoising variant, as in MIDA,
+            Gondara & Wang 2018): each step also hides this fraction of the *observed*
+            entries from G (and D treats them as missing), while the reconstruction term
+            still scores them, so G learns to predict entries it cannot see rather than
+            only to copy its input there. Defaults to 0 (GAIN as published).
 
     Example:
     ```python
@@ -72,7 +77,7 @@ class GAIN(keras.Model):
     variant = "gain"
 
     def __init__(self, generator, discriminator, hint_rate=0.9, alpha=100.0, noise_scale=0.01,
-                 seed=0, **kwargs):
+                 seed=0, drop_rate=0.0, **kwargs):
         super().__init__(**kwargs)
         for name, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model) or len(net.inputs or []) != 2:
@@ -87,6 +92,8 @@ class GAIN(keras.Model):
             ):
                 expected = "a float in [0, 1]" if upper else "a float >= 0"
                 raise ValueError(f"`{name}` must be {expected}. Received: {name}={value!r}")
+        if not isinstance(drop_rate, numbers.Real) or isinstance(drop_rate, bool) or not 0.0 <= drop_rate < 1.0:
+            raise ValueError(f"`drop_rate` must be a float in [0, 1). Received: drop_rate={drop_rate!r}")
         g_shape = tuple(generator.output_shape[1:])
         d_shape = tuple(discriminator.output_shape[1:])
         if g_shape != d_shape:
@@ -101,6 +108,7 @@ class GAIN(keras.Model):
         self.alpha = float(alpha)
         self.noise_scale = float(noise_scale)
         self.seed = int(seed)
+        self.drop_rate = float(drop_rate)
         self.g_optimizer = None
         self.d_optimizer = None
         self._trackers = {}
@@ -228,6 +236,10 @@ class GAIN(keras.Model):
         noise = self._draw_uniform(batch_size, _NOISE, self.noise_scale)
         uniform = self._draw_uniform(batch_size, _HINT, 1.0)
         observed_fraction = _global_observed_fraction(mask)
+        target = mask  # the reconstruction term scores every observed entry
+        if self.drop_rate > 0.0:
+            keep = self._draw_uniform(batch_size, _DROP, 1.0) >= self.drop_rate
+            mask = mask * tf.cast(keep, mask.dtype)  # what G sees and D must tell apart
         hint = losses.gain_hint(mask, uniform, self.hint_rate)
         x_tilde = mask * x + (1.0 - mask) * noise
 
@@ -246,7 +258,7 @@ class GAIN(keras.Model):
                 self.d_optimizer.apply_gradients(zip(d_tape.gradient(scaled, d_vars), d_vars))
             logits = self.discriminator([x_hat, hint], training=True)
             adversarial = losses.gain_generator_loss(logits, mask)
-            reconstruction = losses.gain_reconstruction_loss(x, generated, mask, observed_fraction)
+            reconstruction = losses.gain_reconstruction_loss(x, generated, target, observed_fraction)
             g_loss = adversarial + self.alpha * reconstruction
             scaled = self.g_optimizer.scale_loss(g_loss / num_replicas)
         g_vars = self.generator.trainable_variables
@@ -288,6 +300,7 @@ class GAIN(keras.Model):
             "alpha": self.alpha,
             "noise_scale": self.noise_scale,
             "seed": self.seed,
+            "drop_rate": self.drop_rate,
         }
 
     @classmethod

@@ -196,13 +196,20 @@ def main(argv=None):
         with open(args.output) as f:
             previous = json.load(f).get("results", {})
     results = dict(previous)
-    for dataset in datasets:
-        for rate in [float(r) for r in args.rates.split(",")]:
-            for method in methods:
-                for seed in parse_seeds(args.seeds):
+    for seed in parse_seeds(args.seeds):
+        for dataset in datasets:
+            for rate in [float(r) for r in args.rates.split(",")]:
+                for method in methods:
                     key = f"{dataset}|{rate}|{method}|{seed}"
                     results[key] = run_one(dataset, rate, method, seed, args.steps)
                     print(key, {k: round(v, 4) for k, v in results[key].items()}, flush=True)
+                    # Written after every run: an interrupted chunk keeps what it measured.
+                    summary = write_report(args, results)
+    print(markdown(summary))
+    return 0
+
+
+def write_report(args, results):
     summary = summarize(results)
     report = {
         "protocol": __doc__.split("Usage:")[0].strip(),
@@ -217,8 +224,7 @@ def main(argv=None):
     with open(temporary, "w") as f:
         json.dump(report, f, indent=1)
     os.replace(temporary, args.output)
-    print(markdown(summary))
-    return 0
+    return summary
 
 
 if __name__ == "__main__":

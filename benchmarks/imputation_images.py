@@ -69,6 +69,8 @@ def main(argv=None):
     parser.add_argument("--work-dir", default=os.path.join("/tmp", "keras_gan_mnist_fid"))
     parser.add_argument("--steps", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None,
+                        help="Use only this many of the training / held-out images (a smoke run).")
     parser.add_argument("--masks", default="pixels50,block14")
     parser.add_argument("--output", default=os.path.join(ROOT, "benchmarks", "results", "imputation_images.json"))
     parser.add_argument("--figure", default=os.path.join(ROOT, "docs", "images", "gain_mnist.png"))
@@ -86,12 +88,15 @@ def main(argv=None):
 
     mnist = data.load_arrays(args.data_dir, with_labels=True)
     images = (mnist.images + 1.0) / 2.0  # [0, 1]
-    extractor = metrics.load_or_train_domain_classifier(args.work_dir, args.data_dir, seed=args.seed)
+    extractor = metrics.load_or_train_domain_classifier(args.work_dir, args.data_dir, seed=args.seed,
+                                                        epochs=1 if args.limit else 10)
     # The classifier's own split (load_or_train_domain_classifier holds out a seeded 20%).
     order = np.random.default_rng(args.seed).permutation(len(images))
     cut = int(0.8 * len(order))
     train, test = images[order[:cut]], images[order[cut:]]
     test_labels = mnist.labels[order[cut:]]
+    if args.limit:
+        train, test, test_labels = train[:args.limit], test[:args.limit], test_labels[:args.limit]
     report = {"protocol": __doc__.split("Usage:")[0].strip(), "steps": args.steps, "seed": args.seed,
               "classifier_accuracy_original": accuracy(extractor, test, test_labels),
               "classifier_protocol": {k: v for k, v in extractor.protocol.items() if k != "weights_sha256"},

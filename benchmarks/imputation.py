@@ -43,6 +43,8 @@ GAIN_METHODS = {
     "gain": {},  # as published
     "gain_drop": {"drop_rate": 0.2},
     "gain_drop_wide": {"drop_rate": 0.2, "width_factor": 4},
+    "gain_dropped": {"drop_rate": 0.2, "reconstruction_target": "dropped"},
+    "gain_dropped_wide": {"drop_rate": 0.2, "reconstruction_target": "dropped", "width_factor": 4},
 }
 
 

@@ -28,8 +28,8 @@ _MODEL, _ENCODER, _FACTS = "gain.keras", "encoder.json", "imputer.json"
 
 
 def train_gain(x, mask, steps=10_000, batch_size=128, hint_rate=0.9, alpha=100.0,
-               learning_rate=1e-3, hidden_units=None, seed=0, drop_rate=0.0, strategy=None,
-               verbose=0):
+               learning_rate=1e-3, hidden_units=None, seed=0, drop_rate=0.0, reconstruction_target="observed",
+               strategy=None, verbose=0):
     """Trains a GAIN with the paper's networks on normalized `x` (NaN where missing).
 
     Rows are drawn by a seeded shuffle repeated for `steps` steps of `batch_size` rows
@@ -46,7 +46,7 @@ def train_gain(x, mask, steps=10_000, batch_size=128, hint_rate=0.9, alpha=100.0
     with scope:
         keras.utils.set_random_seed(seed)
         model = gain(x.shape[1:], hidden_units, hint_rate=hint_rate, alpha=alpha, seed=seed,
-                     drop_rate=drop_rate)
+                     drop_rate=drop_rate, reconstruction_target=reconstruction_target)
         model.compile(g_optimizer=keras.optimizers.Adam(learning_rate),
                       d_optimizer=keras.optimizers.Adam(learning_rate))
     batch_size = min(batch_size, len(x))
@@ -71,11 +71,12 @@ class TableImputer:
         seed: int. Defaults to 0.
         drop_rate: float. `GAIN(drop_rate=...)`: observed entries hidden from G each step
             and scored by the reconstruction term. Defaults to 0 (the paper's GAIN).
+        reconstruction_target: str. `GAIN(reconstruction_target=...)`. Defaults to "observed".
     """
 
     def __init__(self, steps=10_000, batch_size=128, hint_rate=0.9, alpha=100.0,
                  learning_rate=1e-3, hidden_units=None, num_imputations=1, categorical=None,
-                 seed=0, drop_rate=0.0):
+                 seed=0, drop_rate=0.0, reconstruction_target="observed"):
         for name, value in (("steps", steps), ("batch_size", batch_size),
                             ("num_imputations", num_imputations)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
@@ -84,7 +85,8 @@ class TableImputer:
                         "hint_rate": float(hint_rate), "alpha": float(alpha),
                         "learning_rate": float(learning_rate),
                         "hidden_units": None if hidden_units is None else list(hidden_units),
-                        "seed": int(seed), "drop_rate": float(drop_rate)}
+                        "seed": int(seed), "drop_rate": float(drop_rate),
+                        "reconstruction_target": reconstruction_target}
         self.num_imputations = int(num_imputations)
         self.categorical = list(categorical or ())
         self.encoder = None

@@ -44,11 +44,11 @@ def state(model):
     return [np.asarray(v.numpy()) for v in variables]
 
 
-@pytest.mark.parametrize("drop_rate", [0.0, 0.3])
-def test_mirrored_two_replicas_equal_one_device(drop_rate):
+@pytest.mark.parametrize("options", [{}, {"drop_rate": 0.3, "reconstruction_target": "dropped"}])
+def test_mirrored_two_replicas_equal_one_device(options):
     x, mask = correlated_table(n=64)
-    one = make_gain(None, sgd=True, lr=0.05, drop_rate=drop_rate)
-    two = make_gain(two_cpu_strategy(), sgd=True, lr=0.05, drop_rate=drop_rate)
+    one = make_gain(None, sgd=True, lr=0.05, **options)
+    two = make_gain(two_cpu_strategy(), sgd=True, lr=0.05, **options)
     for a, b in zip(state(one), state(two)):
         np.testing.assert_array_equal(a, b)
     h1 = one.fit(batches(x, mask, 16), epochs=2, verbose=0).history
@@ -84,7 +84,7 @@ def test_config_and_keras_file_round_trip(tmp_path):
     assert isinstance(loaded, models.GAIN)
     config = {k: v for k, v in loaded.get_config().items() if k not in ("generator", "discriminator")}
     assert config == {"name": model.name, "hint_rate": 0.8, "alpha": 10.0, "noise_scale": 0.05, "seed": 3,
-                      "drop_rate": 0.0}
+                      "drop_rate": 0.0, "reconstruction_target": "observed"}
     np.testing.assert_array_equal(loaded.impute(x, mask, seed=5), model.impute(x, mask, seed=5))
 
 
@@ -133,6 +133,10 @@ def test_bad_arguments():
         models.GAIN(g, d, alpha=-1)
     with pytest.raises(ValueError, match="generator output"):
         models.GAIN(g, networks.gain_discriminator((5,)))
+    with pytest.raises(ValueError, match="needs `drop_rate > 0`"):
+        models.GAIN(g, d, reconstruction_target="dropped")
+    with pytest.raises(ValueError, match="drop_rate=1.0"):
+        models.GAIN(g, d, drop_rate=1.0)
     with pytest.raises(ValueError, match="two inputs"):
         models.GAIN(networks.mlp_generator(4, (4,)), d)
 

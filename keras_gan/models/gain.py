@@ -60,6 +60,11 @@ class GAIN(keras.Model):
             entries from G (and D treats them as missing), while the reconstruction term
             still scores them, so G learns to predict entries it cannot see rather than
             only to copy its input there. Defaults to 0 (GAIN as published).
+        reconstruction_target: "observed" or "dropped". Which entries the reconstruction
+            term scores: every observed entry (the paper), or, with `drop_rate > 0`, only
+            the observed entries hidden from G this step (a pure prediction objective: G's
+            output on entries it sees is replaced by the data anyway). Defaults to
+            "observed".
 
     Example:
     ```python
@@ -77,7 +82,7 @@ class GAIN(keras.Model):
     variant = "gain"
 
     def __init__(self, generator, discriminator, hint_rate=0.9, alpha=100.0, noise_scale=0.01,
-                 seed=0, drop_rate=0.0, **kwargs):
+                 seed=0, drop_rate=0.0, reconstruction_target="observed", **kwargs):
         super().__init__(**kwargs)
         for name, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model) or len(net.inputs or []) != 2:
@@ -94,6 +99,16 @@ class GAIN(keras.Model):
                 raise ValueError(f"`{name}` must be {expected}. Received: {name}={value!r}")
         if not isinstance(drop_rate, numbers.Real) or isinstance(drop_rate, bool) or not 0.0 <= drop_rate < 1.0:
             raise ValueError(f"`drop_rate` must be a float in [0, 1). Received: drop_rate={drop_rate!r}")
+        if reconstruction_target not in ("observed", "dropped"):
+            raise ValueError(
+                '`reconstruction_target` must be "observed" or "dropped". '
+                f"Received: reconstruction_target={reconstruction_target!r}"
+            )
+        if reconstruction_target == "dropped" and drop_rate == 0:
+            raise ValueError(
+                '`reconstruction_target="dropped"` needs `drop_rate > 0` (nothing is dropped). '
+                f"Received: drop_rate={drop_rate!r}"
+            )
         g_shape = tuple(generator.output_shape[1:])
         d_shape = tuple(discriminator.output_shape[1:])
         if g_shape != d_shape:
@@ -109,6 +124,7 @@ class GAIN(keras.Model):
         self.noise_scale = float(noise_scale)
         self.seed = int(seed)
         self.drop_rate = float(drop_rate)
+        self.reconstruction_target = reconstruction_target
         self.g_optimizer = None
         self.d_optimizer = None
         self._trackers = {}
@@ -235,11 +251,13 @@ class GAIN(keras.Model):
         batch_size = tf.shape(x)[0]
         noise = self._draw_uniform(batch_size, _NOISE, self.noise_scale)
         uniform = self._draw_uniform(batch_size, _HINT, 1.0)
-        observed_fraction = _global_observed_fraction(mask)
-        target = mask  # the reconstruction term scores every observed entry
+        target = mask  # the entries the reconstruction term scores
         if self.drop_rate > 0.0:
-            keep = self._draw_uniform(batch_size, _DROP, 1.0) >= self.drop_rate
-            mask = mask * tf.cast(keep, mask.dtype)  # what G sees and D must tell apart
+            keep = tf.cast(self._draw_uniform(batch_size, _DROP, 1.0) >= self.drop_rate, mask.dtype)
+            if self.reconstruction_target == "dropped":
+                target = mask * (1.0 - keep)
+            mask = mask * keep  # what G sees and D must tell apart
+        observed_fraction = _global_observed_fraction(target)
         hint = losses.gain_hint(mask, uniform, self.hint_rate)
         x_tilde = mask * x + (1.0 - mask) * noise
 
@@ -301,6 +319,7 @@ class GAIN(keras.Model):
             "noise_scale": self.noise_scale,
             "seed": self.seed,
             "drop_rate": self.drop_rate,
+            "reconstruction_target": self.reconstruction_target,
         }
 
     @classmethod

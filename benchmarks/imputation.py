@@ -45,6 +45,8 @@ GAIN_METHODS = {
     "gain_drop_wide": {"drop_rate": 0.2, "width_factor": 4},
     "gain_dropped": {"drop_rate": 0.2, "reconstruction_target": "dropped"},
     "gain_dropped_wide": {"drop_rate": 0.2, "reconstruction_target": "dropped", "width_factor": 4},
+    "gain_drop50": {"drop_rate": 0.5},
+    "gain_dropped50": {"drop_rate": 0.5, "reconstruction_target": "dropped"},
 }
 
 

@@ -128,11 +128,12 @@ def main(argv=None):
         print(kind, json.dumps(result), flush=True)
         pick = np.arange(12)
         figure_rows += [test[pick] * test_mask[pick], gain_imputed[pick], test[pick]]
-    grid(figure_rows, args.figure)
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    with open(args.output + ".tmp", "w") as f:
-        json.dump(report, f, indent=1)
-    os.replace(args.output + ".tmp", args.output)
+        # Written after every mask: an interrupted run keeps what it measured.
+        grid(figure_rows, args.figure)
+        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+        with open(args.output + ".tmp", "w") as f:
+            json.dump(report, f, indent=1)
+        os.replace(args.output + ".tmp", args.output)
     print(json.dumps({k: v for k, v in report.items() if k != "protocol"}, indent=1))
     return 0
 

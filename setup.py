@@ -41,7 +41,8 @@ setup(
     extras_require={
         "cpu": [f"tensorflow-cpu=={TF_VERSION}"],
         "gpu": [f"tensorflow[and-cuda]=={TF_VERSION}"],
-        "test": ["pytest>=8", "openvino>=2025.1", "ai-edge-litert>=2.0"],
+        "test": ["pytest>=8", "openvino>=2025.1", "ai-edge-litert>=2.0",
+                 "pandas>=2"],  # pandas: DataFrame tables (keras_gan.data.tables)
         # More runtimes for the exported files (export verification runs each one
         # installed): OpenVINO for model.onnx (wheel ~59 MB), LiteRT for model.tflite
         # (~22 MB; without it, TensorFlow's deprecated tf.lite.Interpreter is used).

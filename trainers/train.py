@@ -530,6 +530,10 @@ def add_arguments(parser):
 
 
 def run(args):
+    if args.variant == "gain":  # tables with missing cells: trainers/impute.py trains it
+        from trainers import impute
+
+        return impute.train_from_args(args)
     config = config_from_args(args)
     if config.strategy == "mirrored":
         _split_cpu_if_alone()

@@ -17,6 +17,7 @@ from keras_gan.networks.conditional import (
     mlp_encoder,
 )
 from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator
+from keras_gan.networks.gain import gain_discriminator, gain_generator
 from keras_gan.networks.mlp import Maxout, mlp_discriminator, mlp_generator
 from keras_gan.networks.sngan import (
     resnet_generator,
@@ -49,6 +50,8 @@ __all__ = [
     "dcgan_discriminator",
     "dcgan_encoder",
     "dcgan_generator",
+    "gain_discriminator",
+    "gain_generator",
     "joint_dcgan_discriminator",
     "joint_mlp_discriminator",
     "mlp_discriminator",

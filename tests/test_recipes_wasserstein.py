@@ -7,6 +7,7 @@ import keras
 import pytest
 
 from keras_gan import models
+from keras_gan.networks.spectral import SpectralNorm
 from trainers import recipes
 from trainers.train import TrainConfig, train
 
@@ -17,7 +18,7 @@ def _train(tmp_path, **fields):
 
 
 def _sn_layers(model):
-    return [layer for layer in model.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    return [layer for layer in model.layers if isinstance(layer, SpectralNorm)]
 
 
 @pytest.mark.parametrize("variant", ["wgan", "wgan_gp", "lsgan", "sngan"])

@@ -13,6 +13,7 @@ from keras_gan import augment as augment_lib
 from keras_gan import losses
 from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import regularization
+from keras_gan.networks.spectral import update_spectral_norms
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
 # Fold-in constants within a step's stream: the augmentation seeds of real and fake batches,
@@ -472,6 +473,8 @@ class GAN(keras.Model):
         variables = self.discriminator_variables()
         grads = tape.gradient(scaled_loss, variables)
         self.d_optimizer.apply_gradients(zip(grads, variables))
+        # Spectral norms' power iteration advances once per D step, never in G steps.
+        update_spectral_norms(self.discriminator)
         self.after_discriminator_step()
         return terms
 

@@ -545,10 +545,15 @@ class GAN(keras.Model):
         self._ema_model = keras.models.clone_model(self.generator)
         self._ema_model.set_weights(self.generator.get_weights())
 
+    def ema_beta(self):
+        """The EMA decay of this G update (constant `ema_decay`; StyleGAN2 ramps it up)."""
+        return self.ema_decay
+
     def _update_ema(self):
+        beta = self.ema_beta()
         for ema, weight in zip(self._ema_weights, self.generator.weights):
             if weight.trainable:
-                ema.assign(ema.value * self.ema_decay + weight.value * (1.0 - self.ema_decay))
+                ema.assign(ema.value * beta + weight.value * (1.0 - beta))
             else:  # buffers such as batch-norm statistics are copied (as StyleGAN2-ADA does)
                 ema.assign(weight.value)
 

@@ -26,6 +26,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gan import streams
 from keras_gan.models.base import GAN
 from keras_gan.replicas import replica_slice
 from keras_gan.networks.stylegan2 import (
@@ -232,16 +233,18 @@ class StyleGAN2(GAN):
         """The training input of the generator for this replica (see `StyleGAN2Generator`).
 
         `{"z": z, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}`; without style
-        mixing (`style_mixing_prob=0`) only z and the noise seed.
+        mixing (`style_mixing_prob=0`) only z and the noise seed. Each part has its own
+        stream under `fold(seed, streams.LATENT_PARTS)`, apart from the step's
+        augmentation and penalty streams (`keras_gan.streams`).
         """
-        fold = tf.random.experimental.stateless_fold_in
+        parts = streams.fold(seed, streams.LATENT_PARTS)
         inputs = {
-            "z": super().sample_latent(batch_size, fold(seed, 0)),
-            "noise_seed": fold(seed, 3),
+            "z": super().sample_latent(batch_size, streams.fold(parts, streams.STYLE_Z)),
+            "noise_seed": streams.fold(parts, streams.NOISE_INPUTS),
         }
         if self.style_mixing_prob > 0:
-            inputs["z_mix"] = super().sample_latent(batch_size, fold(seed, 1))
-            inputs["mix_cutoff"] = self.mixing_cutoffs(batch_size, fold(seed, 2))
+            inputs["z_mix"] = super().sample_latent(batch_size, streams.fold(parts, streams.MIX_Z))
+            inputs["mix_cutoff"] = self.mixing_cutoffs(batch_size, streams.fold(parts, streams.MIX_CUTOFF))
         return inputs
 
     def mixing_cutoffs(self, batch_size, seed):
@@ -252,9 +255,10 @@ class StyleGAN2(GAN):
         prob = self.style_mixing_prob
 
         def draw(n, s):
-            fold = tf.random.experimental.stateless_fold_in
-            layer = tf.random.stateless_uniform((n,), fold(s, 0), minval=1, maxval=num_ws, dtype=tf.int32)
-            mixed = tf.random.stateless_uniform((n,), fold(s, 1)) < prob
+            layer = tf.random.stateless_uniform(
+                (n,), streams.fold(s, streams.CUTOFF_LAYER), minval=1, maxval=num_ws, dtype=tf.int32
+            )
+            mixed = tf.random.stateless_uniform((n,), streams.fold(s, streams.CUTOFF_MIXED)) < prob
             return tf.where(mixed, layer, num_ws)
 
         return replica_slice(draw, batch_size, seed)
@@ -273,7 +277,7 @@ class StyleGAN2(GAN):
 
         Runs on the first `batch / pl_batch_shrink` samples of this step's latents (with
         their style mixing and noise seed), with `y ~ N(0, I)` drawn from `seed` (this
-        replica's slice of a global draw, `fold_in(seed, 7)`). Only the lengths are
+        replica's slice of a global draw, `path_length_direction`). Only the lengths are
         computed conditionally: the all-replica mean and the `pl_mean` update run on every
         step (a no-op when not due), because a cross-replica reduction cannot sit inside
         a conditional branch under MirroredStrategy."""
@@ -288,17 +292,21 @@ class StyleGAN2(GAN):
                 mix_cutoff=z["mix_cutoff"][:batch] if "mix_cutoff" in z else None,
                 training=True,
             )
-            noise = replica_slice(
-                lambda n, s: tf.random.stateless_normal((n, *self.image_shape), seed=s),
-                batch,
-                tf.random.experimental.stateless_fold_in(seed, 7),
-            )
-            return self._path_lengths(ws, z["noise_seed"], noise)
+            return self._path_lengths(ws, z["noise_seed"], self.path_length_direction(batch, seed))
 
         due = tf.equal(self.g_optimizer.iterations % self.pl_interval, 0)
         values = tf.cond(due, lengths, lambda: tf.zeros([batch]))
         penalty = self._path_length_penalty(values, due)
         return {"pl_penalty": tf.cast(self.pl_interval, penalty.dtype) * penalty}
+
+    def path_length_direction(self, batch_size, seed):
+        """`y ~ N(0, I)` of the samples' shape for this replica (before the 1/sqrt(H W)
+        scaling), from `fold(seed, streams.PATH_LENGTH_DIRECTION)` of the penalty seed."""
+        return replica_slice(
+            lambda n, s: tf.random.stateless_normal((n, *self.image_shape), seed=s),
+            batch_size,
+            streams.fold(seed, streams.PATH_LENGTH_DIRECTION),
+        )
 
     def path_length_penalty(self, ws, noise_seed, noise):
         """`pl_weight * mean_b (length_b - a)^2`, updating `a` (`pl_mean`).

@@ -10,17 +10,16 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import augment as augment_lib
-from keras_gan import losses
-from keras_gan import sampling
+from keras_gan import losses, sampling, streams
 from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import regularization
+from keras_gan.networks.spectral import update_spectral_norms
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
-# Fold-in constants within a step's stream: the augmentation seeds of real and fake batches,
-# and the seed handed to the loss hooks (penalties' own draws, e.g. WGAN-GP's epsilon), kept
-# apart from the seed of the step's fake labels so the two draws are independent.
-_AUGMENT_REAL, _AUGMENT_FAKE, _PENALTY = 1, 2, 3
+# Fold-in constants within a step's stream (all of them are listed in keras_gan.streams):
+# the augmentation seeds of real and fake batches and the seed handed to the loss hooks.
+_AUGMENT_REAL, _AUGMENT_FAKE, _PENALTY = streams.AUGMENT_REAL, streams.AUGMENT_FAKE, streams.PENALTY
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -418,8 +417,13 @@ class GAN(keras.Model):
             return samples
         return self.augment(samples, tf.random.experimental.stateless_fold_in(seed, stream))
 
-    def regularization_losses(self, real, real_labels, fake, fake_labels):
-        """The R1 / R2 terms (lazily applied): `{"r1": ..., "r2": ...}`, those that are on."""
+    def regularization_losses(self, real, real_labels, fake, fake_labels, real_view=None, fake_view=None):
+        """The R1 / R2 terms (lazily applied): `{"r1": ..., "r2": ...}`, those that are on.
+
+        `real_view` / `fake_view`: callables `x -> D's view of x` (the step's DiffAugment T);
+        the gradients are then taken with respect to the un-augmented `real` / `fake`,
+        through T, as the DiffAugment and StyleGAN2-ADA references do. None: identity.
+        """
         return regularization.penalty_terms(
             lambda x, labels: self.discriminate(x, labels, training=True),
             real, real_labels, fake, fake_labels,
@@ -427,14 +431,16 @@ class GAN(keras.Model):
             r1_gamma=self.r1_gamma,
             r2_gamma=self.r2_gamma,
             interval=self.regularization_interval,
+            real_view=real_view,
+            fake_view=fake_view,
         )
 
     def _regularization_names(self):
         return tuple(name for name, gamma in (("r1", self.r1_gamma), ("r2", self.r2_gamma)) if gamma)
 
-    def _add_regularization(self, terms, real, real_labels, fake, fake_labels):
+    def _add_regularization(self, terms, real, real_labels, fake, fake_labels, real_view=None, fake_view=None):
         # Added after the variant's own terms, so every variant has R1 / R2.
-        extra = self.regularization_losses(real, real_labels, fake, fake_labels)
+        extra = self.regularization_losses(real, real_labels, fake, fake_labels, real_view, fake_view)
         if not extra:
             return terms
         return {**terms, **extra, "d_loss": terms["d_loss"] + sum(extra.values())}
@@ -506,19 +512,26 @@ class GAN(keras.Model):
             fake = self.generator(self.generator_inputs(z, fake_labels), training=True)
         else:
             z, fake_labels, fake = generated
-        real = self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL)
-        fake = self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE)
+        # D's views; R1 / R2 differentiate through them w.r.t. the un-augmented batches.
+        real_view = lambda x: self.augment_samples(x, self._step_seed(stream), _AUGMENT_REAL)  # noqa: E731
+        fake_view = lambda x: self.augment_samples(x, self._step_seed(stream), _AUGMENT_FAKE)  # noqa: E731
+        raw_real, raw_fake = real, fake
+        real, fake = real_view(real), fake_view(fake)
         with tf.GradientTape() as tape:
             terms = self.discriminator_step_losses(
                 real, real_labels, z, fake, fake_labels, self._penalty_seed(stream)
             )
-            terms = self._add_regularization(terms, real, real_labels, fake, fake_labels)
+            terms = self._add_regularization(
+                terms, raw_real, real_labels, raw_fake, fake_labels, real_view, fake_view
+            )
             # Gradients are summed across replicas: scale each replica's mean by 1/N.
             # `scale_loss`: x1 except under a LossScaleOptimizer (float16 mixed precision).
             scaled_loss = self.d_optimizer.scale_loss(terms["d_loss"] / num_replicas)
         variables = self.discriminator_variables()
         grads = tape.gradient(scaled_loss, variables)
         self.d_optimizer.apply_gradients(zip(grads, variables))
+        # Spectral norms' power iteration advances once per D step, never in G steps.
+        update_spectral_norms(self.discriminator)
         self.after_discriminator_step()
         return terms
 
@@ -589,10 +602,15 @@ class GAN(keras.Model):
         self._ema_model = keras.models.clone_model(self.generator)
         self._ema_model.set_weights(self.generator.get_weights())
 
+    def ema_beta(self):
+        """The EMA decay of this G update (constant `ema_decay`; StyleGAN2 ramps it up)."""
+        return self.ema_decay
+
     def _update_ema(self):
+        beta = self.ema_beta()
         for ema, weight in zip(self._ema_weights, self.generator.weights):
             if weight.trainable:
-                ema.assign(ema.value * self.ema_decay + weight.value * (1.0 - self.ema_decay))
+                ema.assign(ema.value * beta + weight.value * (1.0 - beta))
             else:  # buffers such as batch-norm statistics are copied (as StyleGAN2-ADA does)
                 ema.assign(weight.value)
 

@@ -19,6 +19,7 @@ from keras_gan.networks.conditional import (
 from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator
 from keras_gan.networks.gain import gain_discriminator, gain_generator
 from keras_gan.networks.mlp import Maxout, mlp_discriminator, mlp_generator
+from keras_gan.networks.spectral import SpectralNorm
 from keras_gan.networks.sngan import (
     resnet_generator,
     sn_dcgan_discriminator,
@@ -62,6 +63,7 @@ __all__ = [
     "sn_mlp_discriminator",
     "sn_resnet_discriminator",
     "spectral_norm",
+    "SpectralNorm",
     "stylegan2_discriminator",
     "stylegan2_mlp_discriminator",
 ]

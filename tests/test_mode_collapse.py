@@ -72,3 +72,92 @@ def test_pacgan_metrics_reject_bad_shapes():
     modes, std = kdata.toy_modes("ring8")
     with pytest.raises(ValueError, match="samples.shape=\\(5, 3\\)"):
         metrics.pacgan_mode_metrics(np.zeros((5, 3)), modes, std)
+
+
+# --------------------------------------------------------------------------- packing
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from keras_gan import losses, models, networks  # noqa: E402
+from keras_gan.models import packing  # noqa: E402
+from tests import helpers, helpers_models  # noqa: E402
+
+
+def test_pack_samples_is_the_concatenation_of_consecutive_samples():
+    x = np.arange(6 * 2, dtype="float32").reshape(6, 2)
+    expected = np.stack([np.concatenate([x[3 * j], x[3 * j + 1], x[3 * j + 2]]) for j in range(2)])
+    np.testing.assert_array_equal(packing.pack_samples(x, 3).numpy(), expected)
+    images = np.random.default_rng(0).standard_normal((4, 3, 5, 2)).astype("float32")
+    expected = np.stack([np.concatenate([images[2 * j], images[2 * j + 1]], axis=-1) for j in range(2)])
+    packed = packing.pack_samples(images, 2).numpy()
+    assert packed.shape == (2, 3, 5, 4)
+    np.testing.assert_array_equal(packed, expected)
+    assert packing.pack_samples(x, 1) is x
+    assert packing.packed_shape((3, 5, 2), 4) == (3, 5, 8)
+
+
+def test_pack_samples_rejects_a_batch_that_does_not_divide():
+    with pytest.raises(ValueError, match="a batch of 5 with pack=2"):
+        packing.pack_samples(np.zeros((5, 2), "float32"), 2)
+
+
+def _packed_gan(pack=2, model=models.GAN, **kwargs):
+    return model(
+        networks.mlp_generator(8, (2,), hidden_units=(16, 16), output_activation=None),
+        networks.mlp_discriminator(packing.packed_shape((2,), pack), hidden_units=(16, 16)),
+        pack=pack,
+        **kwargs,
+    )
+
+
+def test_packed_discriminator_step_scores_the_manual_packs():
+    # The logged d_loss is computed before D's update: it must equal the loss of D on the
+    # real pairs and on the pairs of this step's generated samples, concatenated by hand.
+    gan = helpers_models.compiled(lambda: _packed_gan(pack=2))
+    real, _ = helpers.ring_points(64)
+    z = gan.sample_latent(64, gan._step_seed(0)).numpy()
+    fake = gan.generator(z).numpy()
+    real_packs = np.concatenate([real[0::2], real[1::2]], axis=1)
+    fake_packs = np.concatenate([fake[0::2], fake[1::2]], axis=1)
+    expected = losses.minimax_discriminator_loss(
+        gan.discriminator(real_packs), gan.discriminator(fake_packs)
+    ).numpy()
+    logs = gan.train_step(tf.constant(real))
+    assert float(logs["d_loss"]) == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_pack_is_validated_with_clear_errors():
+    for bad in (0, 2.0, True, "2"):
+        with pytest.raises(ValueError, match="`pack` must be a positive integer"):
+            models.GAN(networks.mlp_generator(8, (2,), output_activation=None),
+                       networks.mlp_discriminator((2,)), pack=bad)
+    with pytest.raises(ValueError, match=r"packs of shape \(6,\).*input shape is \(2,\)"):
+        models.GAN(networks.mlp_generator(8, (2,), output_activation=None),
+                   networks.mlp_discriminator((2,)), pack=3)
+
+
+def test_pack_survives_the_config_round_trip():
+    gan = _packed_gan(pack=4)
+    assert models.GAN.from_config(gan.get_config()).pack == 4
+
+
+@pytest.mark.parametrize("model, kwargs", [
+    (models.GAN, {"d_steps": 2, "r1_gamma": 1.0}),
+    (models.WGANGP, {"gp_weight": 1.0}),
+])
+def test_packed_mirrored_strategy_equals_one_device(model, kwargs):
+    # Each replica packs its own contiguous rows: together the packs one device forms,
+    # penalties (R1, WGAN-GP's per-pack interpolation) included.
+    points, _ = helpers.ring_points(1024)
+    batch = 128 * kwargs.get("d_steps", 5)
+    helpers_models.assert_mirrored_equals_one_device(
+        lambda: _packed_gan(pack=4, model=model, **kwargs), helpers.batches(points, batch)
+    )
+
+
+def test_packed_gan_resumes_exactly(tmp_path):
+    points, _ = helpers.ring_points(512)
+    helpers_models.assert_resumes_exactly(
+        lambda: _packed_gan(pack=2, ema_decay=0.9), helpers.batches(points, 64), tmp_path
+    )

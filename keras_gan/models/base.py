@@ -12,7 +12,7 @@ import tensorflow as tf
 from keras_gan import augment as augment_lib
 from keras_gan import losses
 from keras_gan.replicas import replica_info, replica_slice
-from keras_gan.models import regularization
+from keras_gan.models import packing, regularization
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
 # Fold-in constants within a step's stream: the augmentation seeds of real and fake batches,
@@ -75,6 +75,16 @@ class GAN(keras.Model):
             just updated on, which on MNIST took more steps to a given FID (see
             benchmarks/README.md). Defaults to False (the paper's alternating updates with
             fresh noise).
+        pack: int. PacGAN packing degree m (Lin et al. 2018, arXiv:1712.04086): D scores
+            packs of m samples concatenated along the last (feature/channel) axis, real with
+            real and generated with generated (`keras_gan.models.packing.pack_samples`),
+            so `discriminator` must take samples m times wider on that axis. Packing
+            happens after augmentation and before the loss hooks: losses and penalties
+            (R1/R2, WGAN-GP) see D's actual inputs, the packs, and average over packs.
+            Each replica packs its own rows, which are a contiguous slice of the global
+            batch, so N replicas form the packs one device forms. The batch (per replica
+            and per D step) must divide by m. Only variants whose D scores single
+            unlabelled samples support it (`packable`). Defaults to 1 (no packing).
 
     Example:
     ```python
@@ -90,6 +100,9 @@ class GAN(keras.Model):
     """
 
     variant = "gan"
+    # Whether `pack > 1` is supported: False where D scores more than a sample (labels,
+    # (x, z) pairs, latent codes, classes).
+    packable = True
 
     def __init__(
         self,
@@ -106,6 +119,7 @@ class GAN(keras.Model):
         r2_gamma=0.0,
         regularization_interval=1,
         reuse_generator_pass=False,
+        pack=1,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -162,6 +176,7 @@ class GAN(keras.Model):
                 f"Received: reuse_generator_pass={reuse_generator_pass!r}"
             )
         self.reuse_generator_pass = reuse_generator_pass
+        self.pack = self._check_pack(pack, discriminator)
         self.num_classes = None  # conditional variants set it
         self._ema_weights = None
         self._ema_model = None
@@ -365,6 +380,28 @@ class GAN(keras.Model):
         feature matching). Defaults to `generator_losses`."""
         return self.generator_losses(z, labels, fake, seed)
 
+    def pack_samples(self, samples):
+        """D's input built from a batch: PacGAN packs of `pack` samples (itself when 1)."""
+        return packing.pack_samples(samples, self.pack)
+
+    def _check_pack(self, pack, discriminator):
+        pack = packing.check_pack(pack)
+        if pack > 1 and not self.packable:
+            raise ValueError(
+                f"`pack` (PacGAN) needs a discriminator that scores single unlabelled samples; "
+                f"{type(self).__name__}'s D scores more than a sample. Received: pack={pack}; "
+                "use pack=1 with this variant."
+            )
+        expected = packing.packed_shape(self.image_shape, pack)
+        got = tuple(discriminator.inputs[0].shape[1:]) if discriminator.inputs else None
+        if pack > 1 and got is not None and got != expected:
+            raise ValueError(
+                f"With pack={pack} the discriminator must take packs of shape {expected} "
+                f"(the sample shape {self.image_shape} with a {pack} times wider last axis). "
+                f"Received: a discriminator whose input shape is {got}."
+            )
+        return pack
+
     def augment_samples(self, samples, seed, stream):
         """D's view of a batch: DiffAugment when `augment` is set, else `samples` itself."""
         if self.augment is None:
@@ -459,8 +496,8 @@ class GAN(keras.Model):
             fake = self.generator(self.generator_inputs(z, fake_labels), training=True)
         else:
             z, fake_labels, fake = generated
-        real = self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL)
-        fake = self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE)
+        real = self.pack_samples(self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL))
+        fake = self.pack_samples(self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE))
         with tf.GradientTape() as tape:
             terms = self.discriminator_step_losses(
                 real, real_labels, z, fake, fake_labels, self._penalty_seed(stream)
@@ -487,9 +524,9 @@ class GAN(keras.Model):
             if discriminator_step is not None:
                 with tape.stop_recording():
                     d_terms = discriminator_step(z, labels, tf.stop_gradient(fake))
-            fake = self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE)
+            fake = self.pack_samples(self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE))
             if real is not None:
-                real = self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL)
+                real = self.pack_samples(self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL))
             terms = self.generator_step_losses(
                 z, labels, fake, real, real_labels, self._penalty_seed(stream)
             )
@@ -508,8 +545,8 @@ class GAN(keras.Model):
         z = self.sample_latent(batch_size, self._step_seed(10_000))
         fake_labels = self.sample_labels(batch_size, self._step_seed(10_001))
         fake = self.generator(self.generator_inputs(z, fake_labels), training=False)
-        real_logits = self.discriminate(real, labels, training=False)
-        fake_logits = self.discriminate(fake, fake_labels, training=False)
+        real_logits = self.discriminate(self.pack_samples(real), labels, training=False)
+        fake_logits = self.discriminate(self.pack_samples(fake), fake_labels, training=False)
         logs = {
             "d_loss": self.compute_discriminator_loss(real_logits, fake_logits),
             "g_loss": self.compute_generator_loss(fake_logits),
@@ -572,6 +609,7 @@ class GAN(keras.Model):
             "r2_gamma": self.r2_gamma,
             "regularization_interval": self.regularization_interval,
             "reuse_generator_pass": self.reuse_generator_pass,
+            "pack": self.pack,
         }
 
     @classmethod

@@ -142,6 +142,7 @@ def test_pack_survives_the_config_round_trip():
     assert models.GAN.from_config(gan.get_config()).pack == 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model, kwargs", [
     (models.GAN, {"d_steps": 2, "r1_gamma": 1.0}),
     (models.WGANGP, {"gp_weight": 1.0}),
@@ -161,3 +162,73 @@ def test_packed_gan_resumes_exactly(tmp_path):
     helpers_models.assert_resumes_exactly(
         lambda: _packed_gan(pack=2, ema_decay=0.9), helpers.batches(points, 64), tmp_path
     )
+
+
+# --------------------------------------------------------------------------- trainer
+
+
+def _train_cli(out, *extra):
+    from trainers import cli
+
+    return cli.main(["train", "--variant", "gan", "--dataset", "ring8", "--batch-size", "64",
+                     "--hidden-units", "16", "--output-dir", str(out), "--verbose", "0",
+                     "--deterministic", "--num-samples", "16", *extra])
+
+
+@pytest.mark.slow
+def test_pack_option_trains_and_resumes_exactly(tmp_path, capsys):
+    import json as _json
+
+    from export import cli as export_cli
+    from trainers.sample import load_generator
+
+    assert _train_cli(tmp_path / "whole", "--steps", "8", "--option", "pack=4") == 0
+    assert _train_cli(tmp_path / "cut", "--steps", "4", "--option", "pack=4") == 0
+    assert _train_cli(tmp_path / "cut", "--steps", "8", "--option", "pack=4", "--resume") == 0
+    for run in ("whole", "cut"):
+        config = _json.loads((tmp_path / run / "config.json").read_text())
+        assert config["pack"] == 4
+    whole, _ = load_generator(str(tmp_path / "whole"))
+    cut, _ = load_generator(str(tmp_path / "cut"))
+    for a, b in zip(whole.get_weights(), cut.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    # Resuming with another packing degree changes D's shape: refused by name.
+    assert _train_cli(tmp_path / "cut", "--steps", "12", "--option", "pack=2", "--resume") == 2
+    assert "pack: run has 4, got 2" in capsys.readouterr().err
+    assert whole.input_shape == (None, 16) and whole.output_shape == (None, 2)
+
+
+@pytest.mark.slow
+def test_packed_dcgan_exports_only_its_generator(tmp_path):
+    # D saw packs of 2 images (2 channels); the export holds G alone: z -> [n, 16, 16, 1].
+    import onnxruntime as ort
+
+    from export import cli as export_cli
+    from trainers import cli
+    from trainers.sample import load_generator
+
+    run = tmp_path / "run"
+    assert cli.main(["train", "--variant", "dcgan", "--steps", "2", "--image-size", "16",
+                     "--base-filters", "8", "--batch-size", "16", "--num-samples", "4",
+                     "--output-dir", str(run), "--verbose", "0", "--option", "pack=2"]) == 0
+    generator, facts = load_generator(str(run))
+    assert generator.output_shape == (None, 16, 16, 1)
+    assert export_cli.main(["--run-dir", str(run), "--output", str(tmp_path / "export"),
+                            "--formats", "onnx"]) == 0
+    (onnx_path,) = list((tmp_path / "export").rglob("*.onnx"))
+    session = ort.InferenceSession(str(onnx_path))
+    assert [tuple(i.shape[1:]) for i in session.get_inputs()] == [(facts["latent_dim"],)]
+    z = np.random.default_rng(0).standard_normal((3, facts["latent_dim"])).astype("float32")
+    (images,) = session.run(["images"], {session.get_inputs()[0].name: z})
+    np.testing.assert_allclose(images, generator.predict(z, verbose=0), atol=1e-4)
+
+
+def test_pack_option_errors_name_the_problem(tmp_path, capsys):
+    assert _train_cli(tmp_path / "a", "--steps", "2", "--option", "pack=3") == 2
+    assert "`batch_size` must be a multiple of 3. Received: batch_size=64" in capsys.readouterr().err
+    from trainers import cli
+
+    code = cli.main(["train", "--variant", "cgan", "--dataset", "ring8", "--steps", "2",
+                     "--output-dir", str(tmp_path / "b"), "--verbose", "0", "--option", "pack=2"])
+    assert code == 2 and "CGAN's D scores more than a sample" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -14,6 +14,10 @@ import pytest
 
 from tests.learning import count, ring_coverage_over_seeds
 
+# High-quality fractions below which a seed counts as "mass off the modes" (see above).
+BIGAN_HQ = 0.05
+SGAN_HQ = 0.003
+
 
 @pytest.mark.slow
 @pytest.mark.learning

@@ -251,9 +251,13 @@ def test_ring_learning_covers_most_modes_over_seeds(reuse):
     # MLPs 2x128, z of 2, Adam 1e-3, batch 256), seeds 0-4, with and without
     # `reuse_generator_pass`. One seed is no evidence: the same seed covered 8/8 modes on
     # an AVX2 machine and 2/8 on an AVX-512 one (issue 13). Measured covered modes, seeds
-    # 0-5, AVX-512 machine (2026-12-01): MEASURED_GAN
+    # 0-4, AVX-512 machine (2026-12-01), ~8-10 CPU-s per seed:
+    #   reuse False: 7, 6, 7, 5, 8 (oneDNN on); 7, 4, 6, 6, 8 (TF_ENABLE_ONEDNN_OPTS=0)
+    #   reuse True:  6, 7, 5, 7, 8 (on);        8, 7, 6, 8, 8 (off)
+    # so the check allows one seed below 5 modes and two below 6.
     from tests.learning import count, ring_coverage_over_seeds
 
     results = ring_coverage_over_seeds("gan", range(5), steps=1000,
                                        options={"reuse_generator_pass": reuse})
     assert count(results, lambda c: c["covered"] >= 5) >= 4
+    assert count(results, lambda c: c["covered"] >= 6) >= 3

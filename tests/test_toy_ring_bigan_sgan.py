@@ -2,12 +2,17 @@
 
 Each trains through the trainer (`trainers.train.train`), exactly as
 `keras-gan train --variant V --dataset ring8 --steps N --seed S` does with the recipe's
-toy defaults (for SGAN: 10 labels per mode and 64 labelled rows appended to every batch;
-N = 600 for BiGAN, 1000, the recipe's 10 epochs, for SGAN: at 600 steps SGAN covered
-8/6/3/2/6 modes, seeds 0-4),
-seeds 0-4, and asserts a statistic over the seeds: one seed's result depends on the
-machine's numerics (issue 13). Measured (covered modes; high-quality fraction), seeds 0-5,
-AVX-512 machine (2026-12-01): MEASURED_BIGAN_SGAN
+toy defaults (for SGAN: 10 labels per mode and 64 labelled rows appended to every batch),
+N = 600 for BiGAN and 1000 (the recipe's 10 epochs) for SGAN (at 600 steps SGAN covered
+8/6/3/2/6 modes, seeds 0-4), seeds 0-4, and asserts a statistic over the seeds: one
+seed's result depends on the machine's numerics (issue 13). Measured (covered modes;
+high-quality fraction), seeds 0-4, AVX-512 machine (2026-12-01):
+
+- bigan, 600 steps (~9-10 CPU-s per seed): 7, 8, 8, 8, 8; 0.095, 0.134, 0.103, 0.200,
+  0.141 (oneDNN on); 7, 8, 8, 8, 8; 0.153, 0.095, 0.132, 0.159, 0.137
+  (TF_ENABLE_ONEDNN_OPTS=0).
+- sgan, 1000 steps (~12-15 CPU-s per seed): 8, 7, 7, 8, 8; 0.173, 0.150, 0.217, 0.069,
+  0.111, the same with oneDNN off.
 """
 
 import pytest
@@ -16,7 +21,7 @@ from tests.learning import count, ring_coverage_over_seeds
 
 # High-quality fractions below which a seed counts as "mass off the modes" (see above).
 BIGAN_HQ = 0.05
-SGAN_HQ = 0.003
+SGAN_HQ = 0.05
 
 
 @pytest.mark.slow

@@ -245,17 +245,20 @@ def test_bad_arguments_are_named():
 
 
 @pytest.mark.slow
+@pytest.mark.learning
 @pytest.mark.parametrize("reuse", [False, True])
-def test_ring_learning_covers_at_least_6_of_8_modes(reuse):
-    # The ring protocol of Metz et al. 2017 (MLPs, Adam 1e-3, batch 256) through the
-    # trainer's own deterministic pipeline. Training is deterministic on this machine kind;
-    # initial-weight seeds 1, 2, 3 and 4 all covered 8 of 8 modes after 3,000 steps
-    # (high-quality fractions 0.28, 0.23, 0.48, 0.01). With `reuse_generator_pass` (one G
-    # forward per step serving both updates) quality must hold too.
-    ring = gan_data.load_arrays("ring8", num_examples=25_600, seed=0)
-    gan = tiny_gan(latent_dim=16, units=(128, 128), lr=1e-3, init_seed=1, reuse_generator_pass=reuse)
-    dataset = gan_data.epoch_dataset(ring, batch_size=256, seed=0, num_epochs=30)
-    gan.fit(dataset, steps_per_epoch=3000, epochs=1, verbose=0)
-    coverage = metrics.mode_coverage(gan.generate(2000, seed=0), ring.modes, ring.mode_std)
-    print("ring8 coverage", coverage)
-    assert coverage["covered"] >= 6
+def test_ring_learning_covers_most_modes_over_seeds(reuse):
+    # `keras-gan train --variant gan --dataset ring8 --steps 1000 --seed S` (the toy recipe:
+    # MLPs 2x128, z of 2, Adam 1e-3, batch 256), seeds 0-4, with and without
+    # `reuse_generator_pass`. One seed is no evidence: the same seed covered 8/8 modes on
+    # an AVX2 machine and 2/8 on an AVX-512 one (issue 13). Measured covered modes, seeds
+    # 0-4, AVX-512 machine (2026-12-01), ~8-10 CPU-s per seed:
+    #   reuse False: 7, 6, 7, 5, 8 (oneDNN on); 7, 4, 6, 6, 8 (TF_ENABLE_ONEDNN_OPTS=0)
+    #   reuse True:  6, 7, 5, 7, 8 (on);        8, 7, 6, 8, 8 (off)
+    # so the check allows one seed below 5 modes and two below 6.
+    from tests.learning import count, ring_coverage_over_seeds
+
+    results = ring_coverage_over_seeds("gan", range(5), steps=1000,
+                                       options={"reuse_generator_pass": reuse})
+    assert count(results, lambda c: c["covered"] >= 5) >= 4
+    assert count(results, lambda c: c["covered"] >= 6) >= 3

@@ -20,8 +20,6 @@ from tests.helpers_variants import (
     assert_mirrored_equals_one_device,
     assert_resumes_exactly,
     make_variant,
-    recipe_gan,
-    ring_coverage,
 )
 from trainers import recipes
 
@@ -181,13 +179,20 @@ def test_full_state_saves_and_resumes_exactly(model_class, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant, steps", [("lsgan", 1200), ("sngan", 1200)])
-def test_toy_recipe_covers_the_ring(variant, steps):
-    # The recipe's toy defaults: MLPs 2x128 (spectrally normalized D for SNGAN), z of 16,
-    # batch 256, Adam(beta 0, 0.9) with G at 1e-3 and D at 4e-3, samples from G's EMA
-    # (0.99). Measured over seeds 0, 1, 2: 8/8 modes for both.
-    gan, batch_size = recipe_gan(variant)
-    assert ring_coverage(gan, steps, batch_size)["covered"] >= 6
+@pytest.mark.learning
+@pytest.mark.parametrize("variant, min_modes", [("lsgan", 7), ("sngan", 6)])
+def test_toy_recipe_covers_the_ring_over_seeds(variant, min_modes):
+    # `keras-gan train --variant V --dataset ring8 --steps 600 --seed S`, seeds 0-4: the
+    # recipe's toy defaults (MLPs 2x128, spectrally normalized D for SNGAN, z of 16, batch
+    # 256, Adam(beta 0, 0.9) with G at 1e-3 and D at 4e-3, samples from G's EMA (0.99)).
+    # Measured covered modes, seeds 0-4, AVX-512 machine (2026-12-01), ~6-8 CPU-s per seed:
+    #   lsgan: 8, 7, 7, 7, 8 (oneDNN on); 8, 8, 7, 8, 8 (TF_ENABLE_ONEDNN_OPTS=0)
+    #   sngan: 7, 8, 7, 8, 6 (on);        6, 6, 7, 7, 8 (off)
+    # (high-quality fractions 0.4-1.7%: these recipes spread G's mass around the ring).
+    from tests.learning import count, ring_coverage_over_seeds
+
+    results = ring_coverage_over_seeds(variant, range(5), steps=600)
+    assert count(results, lambda c: c["covered"] >= min_modes) >= 4
 
 
 def _digits_8x8(images):

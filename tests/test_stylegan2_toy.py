@@ -15,8 +15,6 @@ from tests.helpers import ring_points
 from tests.helpers_variants import (
     assert_mirrored_equals_one_device,
     assert_resumes_exactly,
-    recipe_gan,
-    ring_coverage,
 )
 
 
@@ -350,10 +348,15 @@ def test_full_state_saves_and_resumes_exactly(tmp_path):
 
 
 @pytest.mark.slow
-def test_toy_recipe_covers_the_ring():
-    # The recipe's toy defaults (see trainers/recipes/stylegan2.py): mapping 2 layers,
-    # 3 styled dense layers of 128, D 2 x 128 with minibatch stddev, z of 16, batch 256,
+@pytest.mark.learning
+def test_toy_recipe_covers_the_ring_over_seeds():
+    # `keras-gan train --variant stylegan2 --dataset ring8 --steps 500 --seed S`, seeds 0-4:
+    # the recipe's toy defaults (see trainers/recipes/stylegan2.py): mapping 2 layers, 3
+    # styled dense layers of 128, D 2 x 128 with minibatch stddev, z of 16, batch 256,
     # Adam(0.005, 0, 0.99), lazy R1 0.03, style mixing 0.9, no path length, no EMA.
-    # Measured over seeds 0, 1, 2: 8, 8, 7 modes after 800 steps (7, 7, 8 after 1000).
-    gan, batch_size = recipe_gan("stylegan2")
-    assert ring_coverage(gan, 800, batch_size)["covered"] >= 6
+    # Measured covered modes, seeds 0-4, AVX-512 machine (2026-12-01), ~11-14 CPU-s per
+    # seed: 7, 7, 6, 8, 7 (oneDNN on); 6, 6, 7, 7, 6 (TF_ENABLE_ONEDNN_OPTS=0).
+    from tests.learning import count, ring_coverage_over_seeds
+
+    results = ring_coverage_over_seeds("stylegan2", range(5), steps=500)
+    assert count(results, lambda c: c["covered"] >= 6) >= 4

@@ -41,9 +41,10 @@ from trainers.strategies import (
 _STATE_KEYS = (
     "variant", "dataset", "image_size", "latent_dim", "batch_size", "d_steps",
     "base_filters", "hidden_units", "seed", "ema_decay", "generator_loss", "precision",
+    "pack",
 )
 # Values of state keys that runs written before the key existed had.
-_STATE_DEFAULTS = {"precision": "float32"}
+_STATE_DEFAULTS = {"precision": "float32", "pack": 1}
 
 
 def _parse_option(text):

@@ -5,6 +5,11 @@
 - `grid25`: 25 Gaussians centred on {-4, -2, 0, 2, 4}^2, std 0.05 (Srivastava et al. 2017,
   VEEGAN, https://arxiv.org/abs/1705.07761; Lin et al. 2018, PacGAN).
 
+Against PacGAN's reference code (fjxmlzn/PacGAN, `synthetic_data_experiments/*/config.py`):
+the grid is theirs exactly; their ring has radius 1 and std 0.01, ours radius 2 and std
+0.02: the same std / radius ratio (0.01), so the same problem at twice the scale. They
+train on 100,000 points, we sample 25,600 by default; both weight the modes equally.
+
 Coverage of these modes is measured by `keras_gan.metrics.mode_coverage`.
 """
 

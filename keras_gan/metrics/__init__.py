@@ -34,7 +34,7 @@ from keras_gan.metrics.parzen import (
 )
 from keras_gan.metrics.scores import inception_score
 from keras_gan.metrics.streaming import dataset_features, generator_features, noise_dataset
-from keras_gan.metrics.toy import mode_coverage  # noqa: F401
+from keras_gan.metrics.toy import mode_coverage, pacgan_mode_metrics  # noqa: F401
 
 __all__ = [
     "FeatureExtractor",
@@ -58,6 +58,7 @@ __all__ = [
     "inception_score",
     "kernel_distance",
     "mode_coverage",
+    "pacgan_mode_metrics",
     "parzen_log_likelihood",
     "parzen_log_likelihoods",
     "precision_recall",

@@ -40,6 +40,7 @@ class ACGAN(GAN):
     """
 
     variant = "acgan"
+    packable = False  # PacGAN packing: D classifies each sample.
 
     def __init__(self, generator, discriminator, num_classes, class_weight=1.0, **kwargs):
         super().__init__(generator, discriminator, **kwargs)

@@ -13,7 +13,7 @@ from keras_gan import augment as augment_lib
 from keras_gan import losses, sampling, streams
 from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
-from keras_gan.models import regularization
+from keras_gan.models import packing, regularization
 from keras_gan.networks.spectral import update_spectral_norms
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
@@ -76,6 +76,16 @@ class GAN(keras.Model):
             just updated on, which on MNIST took more steps to a given FID (see
             benchmarks/README.md). Defaults to False (the paper's alternating updates with
             fresh noise).
+        pack: int. PacGAN packing degree m (Lin et al. 2018, arXiv:1712.04086): D scores
+            packs of m samples concatenated along the last (feature/channel) axis, real with
+            real and generated with generated (`keras_gan.models.packing.pack_samples`),
+            so `discriminator` must take samples m times wider on that axis. Packing
+            happens after augmentation and before the loss hooks: losses and penalties
+            (R1/R2, WGAN-GP) see D's actual inputs, the packs, and average over packs.
+            Each replica packs its own rows, which are a contiguous slice of the global
+            batch, so N replicas form the packs one device forms. The batch (per replica
+            and per D step) must divide by m. Only variants whose D scores single
+            unlabelled samples support it (`packable`). Defaults to 1 (no packing).
 
     Example:
     ```python
@@ -91,6 +101,9 @@ class GAN(keras.Model):
     """
 
     variant = "gan"
+    # Whether `pack > 1` is supported: False where D scores more than a sample (labels,
+    # (x, z) pairs, latent codes, classes).
+    packable = True
 
     def __init__(
         self,
@@ -107,6 +120,7 @@ class GAN(keras.Model):
         r2_gamma=0.0,
         regularization_interval=1,
         reuse_generator_pass=False,
+        pack=1,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -163,6 +177,7 @@ class GAN(keras.Model):
                 f"Received: reuse_generator_pass={reuse_generator_pass!r}"
             )
         self.reuse_generator_pass = reuse_generator_pass
+        self.pack = self._check_pack(pack, discriminator)
         self.num_classes = None  # conditional variants set it
         self._ema_weights = None
         self._ema_model = None
@@ -411,6 +426,36 @@ class GAN(keras.Model):
         feature matching). Defaults to `generator_losses`."""
         return self.generator_losses(z, labels, fake, seed)
 
+    def pack_samples(self, samples):
+        """D's input built from a batch: PacGAN packs of `pack` samples (itself when 1)."""
+        return packing.pack_samples(samples, self.pack)
+
+    def _discriminator_view(self, stream, augment_stream):
+        """`packs -> packs` of augmented samples: D's view of raw packs in a D step."""
+        seed = self._step_seed(stream)
+        if self.augment is None:
+            return lambda packs: packs
+        return lambda packs: self.pack_samples(self.augment_samples(
+            packing.unpack_samples(packs, self.pack), seed, augment_stream))
+
+    def _check_pack(self, pack, discriminator):
+        pack = packing.check_pack(pack)
+        if pack > 1 and not self.packable:
+            raise ValueError(
+                f"`pack` (PacGAN) needs a discriminator that scores single unlabelled samples; "
+                f"{type(self).__name__}'s D scores more than a sample. Received: pack={pack}; "
+                "use pack=1 with this variant."
+            )
+        expected = packing.packed_shape(self.image_shape, pack)
+        got = tuple(discriminator.inputs[0].shape[1:]) if discriminator.inputs else None
+        if pack > 1 and got is not None and got != expected:
+            raise ValueError(
+                f"With pack={pack} the discriminator must take packs of shape {expected} "
+                f"(the sample shape {self.image_shape} with a {pack} times wider last axis). "
+                f"Received: a discriminator whose input shape is {got}."
+            )
+        return pack
+
     def augment_samples(self, samples, seed, stream):
         """D's view of a batch: DiffAugment when `augment` is set, else `samples` itself."""
         if self.augment is None:
@@ -512,11 +557,13 @@ class GAN(keras.Model):
             fake = self.generator(self.generator_inputs(z, fake_labels), training=True)
         else:
             z, fake_labels, fake = generated
-        # D's views; R1 / R2 differentiate through them w.r.t. the un-augmented batches.
-        real_view = lambda x: self.augment_samples(x, self._step_seed(stream), _AUGMENT_REAL)  # noqa: E731
-        fake_view = lambda x: self.augment_samples(x, self._step_seed(stream), _AUGMENT_FAKE)  # noqa: E731
-        raw_real, raw_fake = real, fake
-        real, fake = real_view(real), fake_view(fake)
+        # D's inputs are views of the batches: DiffAugment's T, then PacGAN's packs. R1 / R2
+        # differentiate through T with respect to the un-augmented samples, taken as packs
+        # (`raw_*`) so each penalty term is one pack's gradient norm, as D scores packs.
+        real_view = self._discriminator_view(stream, _AUGMENT_REAL)
+        fake_view = self._discriminator_view(stream, _AUGMENT_FAKE)
+        raw_real, raw_fake = self.pack_samples(real), self.pack_samples(fake)
+        real, fake = real_view(raw_real), fake_view(raw_fake)
         with tf.GradientTape() as tape:
             terms = self.discriminator_step_losses(
                 real, real_labels, z, fake, fake_labels, self._penalty_seed(stream)
@@ -547,9 +594,9 @@ class GAN(keras.Model):
             if discriminator_step is not None:
                 with tape.stop_recording():
                     d_terms = discriminator_step(z, labels, tf.stop_gradient(fake))
-            fake = self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE)
+            fake = self.pack_samples(self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE))
             if real is not None:
-                real = self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL)
+                real = self.pack_samples(self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL))
             terms = self.generator_step_losses(
                 z, labels, fake, real, real_labels, self._penalty_seed(stream)
             )
@@ -568,8 +615,8 @@ class GAN(keras.Model):
         z = self.sample_latent(batch_size, self._step_seed(10_000))
         fake_labels = self.sample_labels(batch_size, self._step_seed(10_001))
         fake = self.generator(self.generator_inputs(z, fake_labels), training=False)
-        real_logits = self.discriminate(real, labels, training=False)
-        fake_logits = self.discriminate(fake, fake_labels, training=False)
+        real_logits = self.discriminate(self.pack_samples(real), labels, training=False)
+        fake_logits = self.discriminate(self.pack_samples(fake), fake_labels, training=False)
         logs = {
             "d_loss": self.compute_discriminator_loss(real_logits, fake_logits),
             "g_loss": self.compute_generator_loss(fake_logits),
@@ -637,6 +684,7 @@ class GAN(keras.Model):
             "r2_gamma": self.r2_gamma,
             "regularization_interval": self.regularization_interval,
             "reuse_generator_pass": self.reuse_generator_pass,
+            "pack": self.pack,
         }
 
     @classmethod

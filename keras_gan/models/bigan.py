@@ -40,6 +40,7 @@ class BiGAN(GAN):
     """
 
     variant = "bigan"
+    packable = False  # PacGAN packing: D scores (x, z) pairs.
 
     def __init__(self, generator, discriminator, encoder, **kwargs):
         super().__init__(generator, discriminator, **kwargs)

@@ -71,6 +71,7 @@ class CGAN(GAN):
     """
 
     variant = "cgan"
+    packable = False  # PacGAN packing: D scores (x, label) pairs.
 
     def __init__(self, generator, discriminator, num_classes, **kwargs):
         super().__init__(generator, discriminator, **kwargs)

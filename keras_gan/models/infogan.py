@@ -66,6 +66,7 @@ class InfoGAN(GAN):
     """
 
     variant = "infogan"
+    packable = False  # PacGAN packing: Q reads latent codes from D's features of each sample.
 
     def __init__(
         self,

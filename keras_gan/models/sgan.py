@@ -215,6 +215,7 @@ class SGAN(GAN):
     """
 
     variant = "sgan"
+    packable = False  # PacGAN packing: D classifies each sample.
 
     def __init__(
         self,

@@ -16,6 +16,7 @@ from keras_gan.models.sgan import add_labelled_rows, semi_supervised_labels
 from keras_gan.networks import conditional
 from trainers.recipes import Recipe, register
 from trainers.recipes.core import REGULARIZATION_OPTIONS, gan_kwargs, regularization_kwargs
+from trainers.recipes.core import PACK_OPTIONS, pack_kwargs
 
 _IMAGE = {"batch_size": 64, "epochs": 50, "latent_dim": 64, "base_filters": 32}
 _TOY = {"batch_size": 256, "epochs": 30, "latent_dim": 16, "g_lr": 1e-3, "d_lr": 1e-3,
@@ -23,12 +24,13 @@ _TOY = {"batch_size": 256, "epochs": 30, "latent_dim": 16, "g_lr": 1e-3, "d_lr":
 
 
 def _defaults(toy, image, options, base_options=True):
-    extra = {**(REGULARIZATION_OPTIONS if base_options else {}), **options}
+    # `pack` is accepted so that the model rejects it by name (these Ds score more than a sample).
+    extra = {**(REGULARIZATION_OPTIONS if base_options else {}), **PACK_OPTIONS, **options}
     return {"toy": {**_TOY, **toy, **extra}, "image": {**_IMAGE, **image, **extra}}
 
 
 def _kwargs(config, base_options=True):
-    kwargs = gan_kwargs(config)
+    kwargs = {**gan_kwargs(config), **pack_kwargs(config)}
     if base_options:
         kwargs.update(regularization_kwargs(config))
     return kwargs

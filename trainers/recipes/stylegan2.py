@@ -46,7 +46,7 @@ from keras_gan import models, networks
 from keras_gan.models.stylegan2 import ema_decay_for_half_life
 from keras_gan.networks.stylegan2 import STYLEGAN2_IMAGE_SIZES
 from trainers.recipes import Recipe, register
-from trainers.recipes.core import gan_kwargs
+from trainers.recipes.core import discriminator_shape, gan_kwargs, pack_kwargs
 
 IMAGE_DEFAULTS = {
     "batch_size": 32,
@@ -72,6 +72,7 @@ IMAGE_DEFAULTS = {
     "mapping_layers": 8,
     "channel_base": 1024,
     "mbstd_group_size": 4,
+    "pack": 1,  # PacGAN packing: toy data only (see `build`)
 }
 
 # The toy-data edition on 2-D mixtures (see the module docstring for the choices).
@@ -96,6 +97,7 @@ TOY_DEFAULTS = {
     "mapping_layers": 2,
     "num_layers": 3,
     "mbstd_group_size": 4,
+    "pack": 1,  # PacGAN packing (`GAN(pack=m)`): D scores m samples at once
 }
 
 
@@ -125,7 +127,7 @@ def build_toy(element_shape, config):
         num_layers=config["num_layers"],
     )
     discriminator = networks.stylegan2_mlp_discriminator(
-        tuple(element_shape),
+        discriminator_shape(tuple(element_shape), config),
         hidden_units=(config["hidden_units"],) * 2,
         mbstd_group_size=config["mbstd_group_size"],
     )
@@ -138,6 +140,7 @@ def build_toy(element_shape, config):
         pl_weight=config["pl_weight"],
         pl_interval=config["pl_interval"],
         style_mixing_prob=config["style_mixing_prob"],
+        **pack_kwargs(config),
         **kwargs,
     )
 
@@ -152,6 +155,12 @@ def build(element_shape, config, num_classes=None):
             f"{STYLEGAN2_IMAGE_SIZES} (e.g. --dataset digits --image-size 16) or toy "
             f"vectors (e.g. --dataset ring8). Received: data of element shape "
             f"{tuple(element_shape)}"
+        )
+    if config["pack"] != 1:
+        raise ValueError(
+            "Variant 'stylegan2' supports PacGAN packing on toy vectors (e.g. --dataset ring8) "
+            "only: its image discriminator is built for single images. Received: "
+            f"pack={config['pack']!r}; use pack=1 with image data."
         )
     r1_gamma = config["r1_gamma"]
     if r1_gamma is None:

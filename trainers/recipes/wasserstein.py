@@ -22,6 +22,7 @@ from keras_gan.networks.sngan import (
 )
 from trainers.recipes import Recipe, adam_optimizers, register
 from trainers.recipes.core import REGULARIZATION_OPTIONS, gan_kwargs, regularization_kwargs
+from trainers.recipes.core import PACK_OPTIONS, discriminator_shape, pack_kwargs
 # The image recipes' networks: as small as the dcgan recipe's.
 _IMAGE = {"batch_size": 64, "latent_dim": 64, "base_filters": 32}
 # Toy networks: two hidden layers of 128 units, z of size 16 (as the gan recipe's toy setting).
@@ -29,7 +30,7 @@ _TOY = {"batch_size": 256, "latent_dim": 16, "hidden_units": 128}
 
 
 def _with_options(defaults, **options):
-    return {**defaults, **REGULARIZATION_OPTIONS, **options}
+    return {**defaults, **REGULARIZATION_OPTIONS, **PACK_OPTIONS, **options}
 
 
 ARCHITECTURES = ("standard", "resnet")
@@ -77,9 +78,10 @@ def _build(model_class, discriminator_kind, variant_keys):
     def build(element_shape, config, num_classes=None):
         return model_class(
             _generator(element_shape, config),
-            _discriminator(element_shape, config, discriminator_kind),
+            _discriminator(discriminator_shape(element_shape, config), config, discriminator_kind),
             **gan_kwargs(config),
             **regularization_kwargs(config),
+            **pack_kwargs(config),
             **{key: config[key] for key in variant_keys},
         )
 

@@ -141,6 +141,8 @@ def test_every_readme_keras_gan_command_parses():
     for line, argv in COMMANDS:
         command = next((a for a in argv if a in cli.SUBCOMMANDS), None)
         assert command is not None, f"README.md:{line}: unknown keras-gan command {argv}"
+        if argv == [command]:
+            continue  # the program named in prose ("`keras-gan export` prints the table")
         try:
             cli.build_parser(only=command).parse_args(argv)
         except SystemExit as exit_:

@@ -85,12 +85,12 @@ def test_missing_files_are_clear_errors(tmp_path):
         runs.ModelFacts({"latent_dim": 0})
 
 
-@pytest.mark.slow  # shares the module's tiny runs of every variant (~1.5 min in all)
 # GAIN is an imputer (inputs x, mask, noise): `keras-gan impute` is its program and its
 # run directory is tested in tests/test_impute_cli.py.
 GENERATIVE_VARIANTS = [v for v in recipes.VARIANTS if v != "gain"]
 
 
+@pytest.mark.slow  # shares the module's tiny runs of every variant (~1.5 min in all)
 @pytest.mark.parametrize("variant", GENERATIVE_VARIANTS)
 def test_facts_name_the_variant(tiny_runs, variant):
     # A dcgan run is "dcgan" (not the base GAN's "gan"): its exports are exports/dcgan/1.

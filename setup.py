@@ -34,11 +34,20 @@ setup(
         "pillow>=10",  # PNG sample grids, image folders
         "matplotlib>=3.8",  # loss and metric curves
         "tqdm>=4.66",
+        # TF 2.21 no longer brings it: `keras-gan train` writes event files, and
+        # keras.callbacks.TensorBoard raises TBNotInstalledError without it.
+        "tensorboard>=2.20",
     ],
     extras_require={
         "cpu": [f"tensorflow-cpu=={TF_VERSION}"],
         "gpu": [f"tensorflow[and-cuda]=={TF_VERSION}"],
-        "test": ["pytest>=8"],
+        "test": ["pytest>=8", "openvino>=2025.1", "ai-edge-litert>=2.0",
+                 "pandas>=2"],  # pandas: DataFrame tables (keras_gan.data.tables)
+        # More runtimes for the exported files (export verification runs each one
+        # installed): OpenVINO for model.onnx (wheel ~59 MB), LiteRT for model.tflite
+        # (~22 MB; without it, TensorFlow's deprecated tf.lite.Interpreter is used).
+        "openvino": ["openvino>=2025.1"],
+        "litert": ["ai-edge-litert>=2.0"],
     },
     entry_points={"console_scripts": ["keras-gan=trainers.cli:main"]},
 )

@@ -14,18 +14,19 @@ JSON.
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import export  # noqa: E402
+import machine  # noqa: E402  (benchmarks/machine.py)
 from export.runtimes import OnnxRuntimeSession, ServingSession  # noqa: E402
 
 
@@ -106,11 +107,11 @@ def main(argv=None):
         "model": label,
         "facts": facts.to_dict(),
         "repeats": args.repeats,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "tensorflow": tf.__version__,
+        "machine": {**machine.machine_facts(), "cpus": os.cpu_count(),
                     "onnxruntime": __import__("onnxruntime").__version__},
         "results": rows,
     }
+    print(machine.describe(report["machine"]))
     print(f"Latency of one generator call, {label} (median [p10, p90] over {args.repeats} runs)")
     print(f"{'runtime':<28}{'batch':>6}{'median ms':>12}{'p10':>9}{'p90':>9}{'images/s':>10}")
     for row in rows:

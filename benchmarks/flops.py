@@ -62,7 +62,8 @@ def layer_macs(layer):
         k_h, k_w = layer.kernel_size
         return out_h * out_w * c_out * k_h * k_w * c_in // int(layer.groups)
     if layer.trainable_weights and not isinstance(
-        layer, (keras.layers.BatchNormalization, keras.layers.LayerNormalization)
+        layer, (keras.layers.BatchNormalization, keras.layers.LayerNormalization,
+                keras.layers.GroupNormalization)
     ):
         raise ValueError(
             f"Cannot count the FLOPs of layer {layer.name!r} ({type(layer).__name__}); "

@@ -39,7 +39,8 @@ sys.path.insert(0, BENCHMARKS_DIR)
 import tensorflow as tf  # noqa: E402
 
 from keras_gan import data as gan_data  # noqa: E402
-from train_throughput import machine_facts  # noqa: E402
+import machine  # noqa: E402
+from machine import machine_facts  # noqa: E402
 
 SOURCES = {"digits_28": ("digits", 28), "digits_32": ("digits", 32), "ring8": ("ring8", None)}
 PIPELINES = ("load", "epoch_dataset")
@@ -102,6 +103,7 @@ def run_benchmark(batch_size, batches, windows, train_rate):
 
 def format_table(result):
     lines = [
+        machine.describe(result["machine"]),
         f"keras_gan.data pipelines, batch {result['config']['batch_size']}, "
         f"{result['config']['windows']} windows x {result['config']['batches']} batches (median)",
         f"training reference: {result['training_images_per_second']} images/s "

@@ -30,6 +30,8 @@ import numpy as np
 import tensorflow as tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402  (benchmarks/machine.py)
 
 
 def _features(extractor, images, batch_size=500):
@@ -68,6 +70,8 @@ def main(argv=None):
         print(f"mnist_fid: MNIST not found at {args.data_dir} (pass --data-dir)", file=sys.stderr)
         return 2
     start = time.time()
+    machine_facts = machine.machine_facts()
+    print(machine.describe(machine_facts))
     mnist = data.load_arrays(args.data_dir, with_labels=True)
     extractor = metrics.load_or_train_domain_classifier(
         args.work_dir, args.data_dir, epochs=args.epochs, seed=args.seed)
@@ -86,6 +90,7 @@ def main(argv=None):
     floor["is_first_half"], floor["is_first_half_std"] = metrics.inception_score(
         features_first["probabilities"], splits=10)
     report = {
+        "machine": machine_facts,
         "floor": floor,
         "protocol": {
             "data": os.path.abspath(args.data_dir), "num_images": int(len(mnist.images)),
@@ -98,17 +103,14 @@ def main(argv=None):
     print("floor (half vs half): " + ", ".join(f"{k}={v:.4g}" for k, v in floor.items()))
 
     if args.run_dir:  # hook: a trained generator's numbers under the same protocol
-        import keras
+        from keras_gan import runs, sampling
 
-        with open(os.path.join(args.run_dir, "model.json"), encoding="utf-8") as handle:
-            facts = json.load(handle)
-        path = os.path.join(args.run_dir, "ema_generator.keras")
-        if not os.path.isfile(path):
-            path = os.path.join(args.run_dir, "generator.keras")
-        generator = keras.models.load_model(path, compile=False)
+        # The EMA generator when the run has one, fed its training prior (InfoGAN's codes,
+        # StyleGAN2's random noise inputs).
+        generator, facts, path = runs.load_generator(args.run_dir)
         fake = metrics.generator_features(
-            extractor, generator, args.num_samples, int(facts["latent_dim"]), batch_size=250,
-            num_classes=facts.get("num_classes"), seed=args.seed)
+            extractor, generator, args.num_samples, batch_size=250, seed=args.seed,
+            prior=lambda n, seed: sampling.prior_inputs(facts, n, seed))
         real = {key: value[:args.num_samples] for key, value in features_second.items()}
         values, _ = _all_metrics(real, fake, args.seed)
         report["generator"] = {"run_dir": os.path.abspath(args.run_dir), "generator": path,

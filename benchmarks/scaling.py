@@ -44,7 +44,6 @@ import concurrent.futures
 import json
 import math
 import os
-import platform
 import re
 import resource
 import statistics
@@ -54,6 +53,8 @@ import time
 
 BENCHMARKS_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCHMARKS_DIR)
+sys.path.insert(0, BENCHMARKS_DIR)
+import machine  # noqa: E402  (imports no TensorFlow)
 MODELS = ("dcgan", "stylegan2")
 # DCGAN at 32/64/128 x batch 16/64 (and 256 at 32); StyleGAN2 at 32/64/128 x batch 8/32.
 DEFAULT_GRID = (
@@ -100,30 +101,16 @@ def load_average():
 
 
 def machine_facts():
-    """Where the numbers were measured (library versions come from the workers)."""
-    cpu, flags = platform.processor() or "", set()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name") and not cpu:
-                    cpu = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
-                    flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
+    """Where the numbers were measured (`benchmarks/machine.py`: CPU, instruction sets,
+    versions, oneDNN; it imports no TensorFlow) and the machine's memory."""
+    facts = machine.machine_facts()
     try:
         with open("/proc/meminfo") as f:
             memory_kib = int(next(line for line in f if line.startswith("MemTotal:")).split()[1])
     except (OSError, StopIteration):
         memory_kib = None
-    return {
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "avx512f": "avx512f" in flags,
-        "memory_total_kib": memory_kib,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-    }
+    sets = facts["instruction_sets"]
+    return {**facts, "avx512f": bool(sets and sets["AVX-512F"]), "memory_total_kib": memory_kib}
 
 
 def parse_config(text):
@@ -411,6 +398,8 @@ def format_table(result):
     """The result as a Markdown table (also readable as plain text)."""
     config = result["config"]
     lines = [
+        machine.describe(result["machine"]),
+        "",
         f"Training throughput and memory, float32, channels {config['channels']}, "
         f"median of {config['windows']} windows (~{config['window_seconds']} s each), "
         f"load average {result['load_average_start'][0]:.2f} -> {result['load_average_end'][0]:.2f}",

@@ -57,6 +57,7 @@ import tensorflow as tf  # noqa: E402
 
 import keras  # noqa: E402
 
+import machine as machine_info  # noqa: E402
 import train_throughput as throughput  # noqa: E402  (tutorial net, keras-io GAN, checksums)
 from keras_gan import data as gan_data  # noqa: E402
 from keras_gan import metrics, networks  # noqa: E402
@@ -323,6 +324,7 @@ def format_table(result):
     """The result as a plain-text table."""
     config = result["config"]
     lines = [
+        machine_info.describe(result["machine"]),
         f"Time to domain FID <= {config['target_fid']:g} ({config['data']}; "
         f"{config['fid_fake_samples']} generated vs {config['fid_real_samples']} real), "
         f"DCGAN {config['network']}, batch {config['batch_size']}, chunks of "
@@ -454,7 +456,7 @@ def main(argv=None):
         data, real.images, extractor, spec, target_fid=args.target_fid,
         max_minutes=args.max_minutes, chunk_steps=args.chunk_steps,
         fid_samples=args.fid_samples, max_steps=args.max_steps, seed=args.seed, loops=loop_names)
-    machine = throughput.machine_facts()
+    machine = machine_info.machine_facts()
     machine.pop("load_average_1m")
     machine["load_average_start"] = list(load_start)
     machine["load_average_end"] = list(os.getloadavg())

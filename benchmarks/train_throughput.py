@@ -37,7 +37,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import statistics
 import sys
 import time
@@ -52,6 +51,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import flops  # noqa: E402
+import machine  # noqa: E402
 from keras_gan import data as gan_data  # noqa: E402
 from keras_gan import networks  # noqa: E402
 from keras_gan import precision as gan_precision  # noqa: E402
@@ -66,25 +66,9 @@ LEARNING_RATE = 1e-4
 
 
 def machine_facts():
-    """Where the numbers were measured."""
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "load_average_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-    }
+    """Where the numbers were measured (`benchmarks/machine.py`: CPU, instruction sets,
+    versions, oneDNN, load)."""
+    return machine.machine_facts()
 
 
 def build_networks(precision, seed):
@@ -310,15 +294,19 @@ def run_benchmark(batch_size, steps, windows, warmup_steps, precision, matmul_si
         for dtype in ("float32", "bfloat16")
     }
     rates = {name: [] for name in LOOPS}
+    # Images per CPU-second of this process (all its threads): on a shared machine other
+    # processes' load stretches wall time far more than the CPU time the work takes.
+    cpu_rates = {name: [] for name in LOOPS}
     matmul_rates = {dtype: [] for dtype in matmuls}
     for round_index in range(windows):
         for dtype, matmul in matmuls.items():
             matmul_rates[dtype].append(matmul.window())
         order = LOOPS[round_index % len(LOOPS):] + LOOPS[: round_index % len(LOOPS)]
         for name in order:
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             loops[name].run(steps)
             rates[name].append(steps * batch_size / (time.perf_counter() - start))
+            cpu_rates[name].append(steps * batch_size / (time.process_time() - cpu_start))
 
     matmul_result = {
         dtype: {"gflops_per_second": statistics.median(values), "windows": values}
@@ -332,6 +320,8 @@ def run_benchmark(batch_size, steps, windows, warmup_steps, precision, matmul_si
             **facts[name],
             "images_per_second": images_per_second,
             "windows_images_per_second": rates[name],
+            "images_per_cpu_second": statistics.median(cpu_rates[name]),
+            "windows_images_per_cpu_second": cpu_rates[name],
             "gflops_per_second": gflops,
             "fraction_of_float32_matmul": gflops / matmul_result["float32"]["gflops_per_second"],
             "fraction_of_bfloat16_matmul": gflops / matmul_result["bfloat16"]["gflops_per_second"],
@@ -364,6 +354,11 @@ def run_benchmark(batch_size, steps, windows, warmup_steps, precision, matmul_si
             "keras_gan_reuse_vs_keras_io": reuse_rate / loop_results["keras_io"]["images_per_second"],
             "keras_gan_reuse_vs_tutorial": reuse_rate / loop_results["tutorial"]["images_per_second"],
         },
+        "ratios_per_cpu_second": {
+            f"{a}_vs_{b}": loop_results[a]["images_per_cpu_second"] / loop_results[b]["images_per_cpu_second"]
+            for a, b in (("keras_gan", "keras_io"), ("keras_gan", "tutorial"),
+                         ("keras_gan_reuse", "keras_io"), ("keras_gan_reuse", "tutorial"))
+        },
     }
 
 
@@ -371,10 +366,11 @@ def format_table(result):
     """The result as a plain-text table."""
     config = result["config"]
     lines = [
+        machine.describe(result["machine"]),
         f"DCGAN (TF tutorial) training, batch {config['batch_size']}, {config['precision']}, "
         f"{config['windows']} windows x {config['steps_per_window']} steps (median)",
         f"{'loop':<16}{'kind':<18}{'images/s':>10}{'GFLOP/s':>10}{'/f32 mm':>9}{'/bf16 mm':>10}"
-        f"{'MFLOP/img':>11}{'G params':>10}{'D params':>10}",
+        f"{'MFLOP/img':>11}{'G params':>10}{'D params':>10}{'img/CPU-s':>11}",
     ]
     for name, loop in result["loops"].items():
         lines.append(
@@ -382,6 +378,7 @@ def format_table(result):
             f"{loop['gflops_per_second']:>10.1f}{loop['fraction_of_float32_matmul']:>9.2f}"
             f"{loop['fraction_of_bfloat16_matmul']:>10.2f}{loop['flops_per_image'] / 1e6:>11.1f}"
             f"{loop['generator_params']:>10}{loop['discriminator_params']:>10}"
+            f"{loop['images_per_cpu_second']:>11.1f}"
         )
     mm = result["matmul"]
     lines.append(
@@ -395,6 +392,13 @@ def format_table(result):
         f"keras_gan / tutorial = {ratios['keras_gan_vs_tutorial']:.3f}, "
         f"keras_gan_reuse / keras_io = {ratios['keras_gan_reuse_vs_keras_io']:.3f}, "
         f"keras_gan_reuse / tutorial = {ratios['keras_gan_reuse_vs_tutorial']:.3f}"
+    )
+    cpu = result["ratios_per_cpu_second"]
+    lines.append(
+        f"ratios per CPU-second: keras_gan / keras_io = {cpu['keras_gan_vs_keras_io']:.3f}, "
+        f"keras_gan / tutorial = {cpu['keras_gan_vs_tutorial']:.3f}, "
+        f"keras_gan_reuse / keras_io = {cpu['keras_gan_reuse_vs_keras_io']:.3f}, "
+        f"keras_gan_reuse / tutorial = {cpu['keras_gan_reuse_vs_tutorial']:.3f}"
     )
     lines.append(f"FLOPs: {result['flop_counting']}")
     return "\n".join(lines)

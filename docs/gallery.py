@@ -143,7 +143,10 @@ def train_run(variant, dataset, run_dir, extra_args, reuse):
             "--output-dir", run_dir]
     record_path = os.path.join(run_dir, "gallery.json")
     shown = shown_command(args)
-    finished = os.path.isfile(record_path) and os.path.isfile(os.path.join(run_dir, "model.json"))
+    from keras_gan import runs
+
+    run = runs.RunDirectory(run_dir)
+    finished = os.path.isfile(record_path) and os.path.isfile(run.facts_path)
     if reuse and finished:
         with open(record_path, encoding="utf-8") as f:
             record = json.load(f)
@@ -158,10 +161,7 @@ def train_run(variant, dataset, run_dir, extra_args, reuse):
     log_path = os.path.join(log_dir, f"{os.path.basename(run_dir)}-train.log")
     print(f"  $ {shown}", flush=True)
     seconds = run_logged(cli_command(*args, "--verbose", "2"), log_path)
-    with open(os.path.join(run_dir, "model.json"), encoding="utf-8") as f:
-        facts = json.load(f)
-    with open(os.path.join(run_dir, "config.json"), encoding="utf-8") as f:
-        config = json.load(f)
+    facts, config = run.read_facts(), run.read_config()
     record = {"variant": variant, "dataset": dataset, "command": shown,
               "epochs": config.get("epochs"), "steps": facts.get("step"),
               "train_seconds": round(seconds, 1), "log": log_path,
@@ -175,15 +175,16 @@ def train_run(variant, dataset, run_dir, extra_args, reuse):
 
 def _reusable_report(run_dir, num_samples, classifier_sha256):
     """The run's metrics.json if it measured the current generator with this protocol."""
+    from keras_gan import runs
     from keras_gan.metrics.extractors import file_sha256
 
-    path = os.path.join(run_dir, "metrics.json")
+    path = runs.RunDirectory(run_dir).metrics_report
     if not os.path.isfile(path):
         return None
     with open(path, encoding="utf-8") as f:
         report = json.load(f)
     protocol = report.get("protocol", {})
-    generator = os.path.join(run_dir, protocol.get("generator", "generator.keras"))
+    generator = os.path.join(run_dir, protocol.get("generator", runs.GENERATOR_FILE))
     fits = (protocol.get("num_fake") == num_samples
             and protocol.get("extractor", {}).get("weights_sha256") == classifier_sha256
             and os.path.isfile(generator)
@@ -196,20 +197,21 @@ def evaluate_run(run_dir, classifier_dir, num_samples, domain_epochs, reuse=Fals
     """`keras-gan evaluate --extractor domain` with the shared classifier copied in first
     (with `reuse`, an existing report of the same generator and protocol is kept).
     Returns (metrics dict, extractor protocol dict, shown command)."""
+    from keras_gan import runs
     from keras_gan.metrics.extractors import DOMAIN_INFO_FILE, DOMAIN_MODEL_FILE
 
     args = ["evaluate", "--run-dir", run_dir, "--extractor", "domain", "--metrics", "fid,is",
             "--num-samples", num_samples, "--domain-epochs", domain_epochs, "--no-progress"]
     report = _reusable_report(run_dir, num_samples, classifier_sha256) if reuse else None
     if report is not None:
-        print(f"  reusing {os.path.join(run_dir, 'metrics.json')}", flush=True)
+        print(f"  reusing {runs.RunDirectory(run_dir).metrics_report}", flush=True)
         return report["metrics"], report["protocol"].get("extractor", {}), shown_command(args)
     for name in (DOMAIN_MODEL_FILE, DOMAIN_INFO_FILE):
         shutil.copy2(os.path.join(classifier_dir, name), os.path.join(run_dir, name))
     log_path = os.path.join(os.path.dirname(run_dir), "logs",
                             f"{os.path.basename(run_dir)}-evaluate.log")
     run_logged(cli_command(*args), log_path)
-    with open(os.path.join(run_dir, "metrics.json"), encoding="utf-8") as f:
+    with open(runs.RunDirectory(run_dir).metrics_report, encoding="utf-8") as f:
         report = json.load(f)
     return report["metrics"], report["protocol"].get("extractor", {}), shown_command(args)
 
@@ -219,53 +221,20 @@ def evaluate_run(run_dir, classifier_dir, num_samples, domain_epochs, reuse=Fals
 
 def load_generator(run_dir):
     """(generator, facts) of a run: the EMA generator when there is one (as evaluate)."""
-    import keras_gan.networks  # noqa: F401  (registers the custom layers for loading)
-    from trainers.sample import load_generator as load
+    from keras_gan import runs
 
-    return load(run_dir, use_ema=True)
-
-
-def infogan_latent(layout, noise, categorical, rng=None):
-    """InfoGAN inputs from model.json's `latent_layout`: `noise` in the noise slice,
-    one-hot `categorical` values (int `[n]`, first code; other codes uniform from `rng`,
-    or 0) and continuous codes ~ U(-1, 1) from `rng` (0 when `rng` is None)."""
-    import numpy as np
-
-    n = len(noise)
-    start, end = layout["continuous"]
-    z = np.zeros((n, end), dtype="float32")
-    a, b = layout["noise"]
-    z[:, a:b] = noise
-    for i, (a, b) in enumerate(layout["categorical"]):
-        values = categorical if i == 0 else (
-            rng.integers(0, b - a, n) if rng is not None else np.zeros(n, "int64"))
-        z[np.arange(n), a + np.asarray(values, "int64")] = 1.0
-    if rng is not None:
-        z[:, start:end] = rng.uniform(-1.0, 1.0, (n, end - start))
-    return z
+    generator, facts, _ = runs.load_generator(run_dir)
+    return generator, facts
 
 
 def grid_inputs(facts, seed=0):
-    """(generator inputs, number of rows, row meaning) of a variant's gallery grid."""
-    import numpy as np
+    """(generator inputs, number of rows, row meaning) of a variant's gallery grid: the
+    layout of `keras-gan sample` (`keras_gan.visualize.grid_layout`), 8 columns."""
+    from keras_gan import visualize
 
-    rng = np.random.default_rng(seed)
-    layout = facts.get("latent_layout")
-    if facts.get("num_classes") or (layout and layout["categorical"]):
-        if facts.get("num_classes"):
-            rows, meaning = int(facts["num_classes"]), "one row per class label"
-        else:
-            a, b = layout["categorical"][0]
-            rows, meaning = b - a, "one row per value of the categorical code"
-        # The same noise down each column: a column shows one "style" in every row.
-        noise_dim = (layout["noise"][1] - layout["noise"][0]) if layout else facts["latent_dim"]
-        noise = np.tile(rng.standard_normal((GRID_COLUMNS, noise_dim)), (rows, 1)).astype("float32")
-        row_values = np.repeat(np.arange(rows), GRID_COLUMNS)
-        if layout:
-            return infogan_latent(layout, noise, row_values), rows, meaning
-        return [noise, row_values.astype("int32")], rows, meaning
-    z = rng.standard_normal((GRID_COLUMNS * GRID_COLUMNS, facts["latent_dim"])).astype("float32")
-    return z, GRID_COLUMNS, "random samples"
+    layout = visualize.grid_layout(facts, GRID_COLUMNS * GRID_COLUMNS, seed=seed,
+                                   columns=GRID_COLUMNS)
+    return layout.inputs, layout.num_rows, layout.meaning
 
 
 def write_grid(run_dir, path, seed=0):
@@ -274,10 +243,11 @@ def write_grid(run_dir, path, seed=0):
 
     from keras_gan import visualize
 
+    from keras_gan import sampling
+
     generator, facts = load_generator(run_dir)
     inputs, rows, meaning = grid_inputs(facts, seed)
-    images = generator(inputs, training=False)
-    images = np.asarray(images)
+    images = np.asarray(sampling.generate(generator, inputs))
     visualize.save_image_grid(images, path, num_rows=rows)
     return rows, len(images) // rows, meaning
 
@@ -321,17 +291,11 @@ def ring_panel_data(run_dir, seed=0):
     from keras_gan import data
     from keras_gan.metrics import mode_coverage
 
+    from keras_gan import sampling
+
     generator, facts = load_generator(run_dir)
-    rng = np.random.default_rng(seed)
-    layout = facts.get("latent_layout")
-    if layout and layout["categorical"]:
-        a, b = layout["noise"]
-        c0, c1 = layout["categorical"][0]
-        z = infogan_latent(layout, rng.standard_normal((RING_SAMPLES, b - a)),
-                           rng.integers(0, c1 - c0, RING_SAMPLES), rng)
-    else:
-        z = rng.standard_normal((RING_SAMPLES, facts["latent_dim"])).astype("float32")
-    samples = np.asarray(generator(z, training=False))
+    # The model's training prior (InfoGAN: uniform codes, continuous ~ U(-1, 1)).
+    samples = sampling.generate(generator, sampling.prior_inputs(facts, RING_SAMPLES, seed))
     modes, std = data.toy_modes("ring8")
     return samples, modes, std, mode_coverage(samples, modes, std)
 

@@ -1,4 +1,4 @@
-"""Export layer: generators to a SavedModel for TF Serving and to ONNX, verified.
+"""Export layer: generators to a SavedModel for TF Serving, to ONNX and to LiteRT, verified.
 
 The generator alone is exported, in float32, with the noise `z` (and, for conditional
 models, `label`) as inputs. Every export is checked against the Keras generator in the
@@ -18,6 +18,7 @@ from export._api import (
     VerificationError,
     VerificationReport,
     export,
+    to_litert,
     to_onnx,
     to_saved_model,
     verify,
@@ -37,6 +38,7 @@ __all__ = [
     "export",
     "read_metadata",
     "resolve",
+    "to_litert",
     "to_onnx",
     "to_saved_model",
     "verify",

@@ -40,25 +40,17 @@ def read_metadata(model):
     return json.loads(props[key])
 
 
-def convert(generator, opset=DEFAULT_OPSET):
-    """Converts a `ResolvedGenerator` into a checked `onnx.ModelProto`.
+def inference_function(generator):
+    """The generator as a `tf.function` with the exported inputs and outputs.
 
-    Args:
-        generator: ResolvedGenerator.
-        opset: int. ONNX opset, 13 to 18. Defaults to 17.
+    Shared by the ONNX and LiteRT exports so that both files have the same interface:
+    inputs `z` float32 `[batch, latent_dim]` and, when conditional, `label` int32
+    `[batch]`; a dict output (which names the outputs) `images` float32 and
+    `images_uint8`.
 
     Returns:
-        onnx.ModelProto with inputs `z` (float32 [batch, latent_dim]) and, when
-        conditional, `label` (int32 [batch]); outputs `images` (float32
-        [batch, H, W, C]) and `images_uint8`.
+        (tf.function, its input signature as a list of `tf.TensorSpec`).
     """
-    if not isinstance(opset, int) or not MIN_OPSET <= opset <= MAX_OPSET:
-        raise ValueError(
-            f"`opset` must be an int in [{MIN_OPSET}, {MAX_OPSET}] (tf2onnx 1.17 supports up "
-            f"to {MAX_OPSET}). Received: opset={opset!r}"
-        )
-    import tf2onnx  # slow import; only needed here
-
     facts = generator.facts
     z_spec = tf.TensorSpec([None, facts.latent_dim], tf.float32, name="z")
 
@@ -79,6 +71,30 @@ def convert(generator, opset=DEFAULT_OPSET):
         def function(z):
             return outputs(generator.model(z, training=False))
 
+    return function, signature
+
+
+def convert(generator, opset=DEFAULT_OPSET):
+    """Converts a `ResolvedGenerator` into a checked `onnx.ModelProto`.
+
+    Args:
+        generator: ResolvedGenerator.
+        opset: int. ONNX opset, 13 to 18. Defaults to 17.
+
+    Returns:
+        onnx.ModelProto with inputs `z` (float32 [batch, latent_dim]) and, when
+        conditional, `label` (int32 [batch]); outputs `images` (float32
+        [batch, H, W, C]) and `images_uint8`.
+    """
+    if not isinstance(opset, int) or not MIN_OPSET <= opset <= MAX_OPSET:
+        raise ValueError(
+            f"`opset` must be an int in [{MIN_OPSET}, {MAX_OPSET}] (tf2onnx 1.17 supports up "
+            f"to {MAX_OPSET}). Received: opset={opset!r}"
+        )
+    import tf2onnx  # slow import; only needed here
+
+    facts = generator.facts
+    function, signature = inference_function(generator)
     model, _ = tf2onnx.convert.from_function(function, input_signature=signature, opset=opset)
     model.producer_name = "keras-gan"
     model.doc_string = (

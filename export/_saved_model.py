@@ -10,8 +10,10 @@ Signatures (batch is dynamic everywhere):
   only for conditional generators, `truncation` only when exported with `truncation=True`.
   Same seed, same images: the noise comes from `tf.random.stateless_normal`.
 
-Inputs are checked inside the graph with `tf.debugging.assert_*`, so a server answers a
-wrong `z` width or an out-of-range label with a message naming the input.
+`z`'s width is declared in the signature (`[-1, latent_dim]` in the signature_def, what
+TF Serving's metadata endpoint reports). Inputs are also checked inside the graph with
+`tf.debugging.assert_*`, so a server answers a wrong `z` width or an out-of-range label
+with a message naming the input.
 """
 
 import json
@@ -86,7 +88,9 @@ def build_module(generator, truncation=False):
     """Builds the `tf.Module` holding the signatures; returns (module, signatures)."""
     facts = generator.facts
     conditional = facts.conditional
-    z_spec = tf.TensorSpec([None, None], tf.float32, name="z")
+    # The width is part of the signature, so TF Serving's model metadata
+    # (`GET /v1/models/NAME/metadata`) tells a client z's shape: [-1, latent_dim].
+    z_spec = tf.TensorSpec([None, facts.latent_dim], tf.float32, name="z")
     label_spec = tf.TensorSpec([None], tf.int32, name="label")
 
     if conditional:

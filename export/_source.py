@@ -11,53 +11,17 @@ Every public entry point accepts the same `gan_or_generator` argument, resolved 
 """
 
 import dataclasses
-import json
 import os
 
 import keras
 import numpy as np
 
-RUN_DIR_GENERATOR = "generator.keras"
-RUN_DIR_EMA_GENERATOR = "ema_generator.keras"
-RUN_DIR_FACTS = "model.json"
+from keras_gan import runs
+from keras_gan.runs import ModelFacts
 
-
-@dataclasses.dataclass(frozen=True)
-class GeneratorFacts:
-    """The model facts an export carries (SavedModel asset, ONNX metadata_props, README).
-
-    Args:
-        variant: str. GAN variant that trained the generator, e.g. "gan", "cgan".
-        latent_dim: int. Width of the noise input z `[batch, latent_dim]`.
-        num_classes: int or None. Number of class labels of a conditional generator.
-        image_shape: tuple of ints. `(height, width, channels)` of one image.
-        value_range: tuple of two floats. Range of the float `images` output.
-        step: int or None. Training step (generator updates) of the weights.
-        ema: bool. Whether the exported weights are the EMA (moving-average) weights.
-    """
-
-    variant: str
-    latent_dim: int
-    num_classes: int | None
-    image_shape: tuple
-    value_range: tuple = (-1.0, 1.0)
-    step: int | None = None
-    ema: bool = False
-
-    @property
-    def conditional(self):
-        return self.num_classes is not None
-
-    def to_dict(self):
-        return {
-            "variant": self.variant,
-            "latent_dim": self.latent_dim,
-            "num_classes": self.num_classes,
-            "image_shape": list(self.image_shape),
-            "value_range": [float(v) for v in self.value_range],
-            "step": self.step,
-            "ema": self.ema,
-        }
+# The facts are `GAN.describe()`'s dict, read through `keras_gan.runs.ModelFacts` (every
+# key kept, e.g. InfoGAN's `latent_layout`); the name `GeneratorFacts` stays for callers.
+GeneratorFacts = ModelFacts
 
 
 @dataclasses.dataclass
@@ -66,12 +30,12 @@ class ResolvedGenerator:
 
     Attributes:
         model: keras.Model. Called as `model(z)` or `model([z, label])`.
-        facts: GeneratorFacts.
+        facts: ModelFacts. The model's facts (`GAN.describe()`), completed for export.
         origin: str. Where it came from, for messages.
     """
 
     model: keras.Model
-    facts: GeneratorFacts
+    facts: ModelFacts
     origin: str
 
     def __call__(self, z, label=None):
@@ -80,13 +44,15 @@ class ResolvedGenerator:
         return self.model(inputs, training=False)
 
     def sample_inputs(self, batch_size, seed=0):
-        """Noise `z ~ N(0, I)` `[batch_size, latent_dim]` float32 and labels (or None)."""
-        rng = np.random.default_rng(seed)
-        z = rng.standard_normal((batch_size, self.facts.latent_dim)).astype("float32")
-        label = None
+        """`(z, labels or None)` from the model's prior (`keras_gan.sampling.prior_inputs`:
+        z ~ N(0, I), InfoGAN's one-hot and U(-1, 1) codes in z, balanced labels)."""
+        from keras_gan import sampling
+
+        # The export computes `generator(z)`: no noise-input seed whatever the model trains with.
+        inputs = sampling.prior_inputs({**self.facts, "synthesis_noise": "const"}, batch_size, seed)
         if self.facts.conditional:
-            label = (np.arange(batch_size) % self.facts.num_classes).astype("int32")
-        return z, label
+            return inputs[0], inputs[1]
+        return inputs, None
 
 
 _FACT_KEYS = ("variant", "latent_dim", "num_classes", "image_shape", "value_range", "step")
@@ -132,7 +98,8 @@ def resolve(gan_or_generator, ema=None, **facts):
             f"a .keras generator file or a run directory. Received: {gan_or_generator!r} "
             f"of type {type(gan_or_generator).__name__}"
         )
-    known = {k: v for k, v in known.items() if k in _FACT_KEYS and v is not None}
+    # Every fact of the source is kept (describe()'s format: InfoGAN's latent_layout, ...).
+    known = {k: v for k, v in dict(known).items() if v is not None}
     known.update(overrides)
     model = _as_float32(model)
     return ResolvedGenerator(model, _check_generator(model, known, used_ema, origin), origin)
@@ -152,46 +119,25 @@ def _from_gan(gan, ema):
     return model, described, use_ema, origin
 
 
-def _read_facts(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            facts = json.load(f)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path} is not valid JSON ({err}); expected the model facts.") from err
-    if not isinstance(facts, dict):
-        raise ValueError(f"{path} must hold a JSON object of model facts. Received: {facts!r}")
-    return facts
-
-
-def _load_keras(path):
-    # Registers keras_gan's custom layers (e.g. Maxout) for deserialisation.
-    import keras_gan.networks  # noqa: F401
-
-    return keras.saving.load_model(path, compile=False)
-
-
 def _load_path(path, ema):
     if os.path.isdir(path):
-        generator_path = os.path.join(path, RUN_DIR_GENERATOR)
-        ema_path = os.path.join(path, RUN_DIR_EMA_GENERATOR)
-        if not os.path.isfile(generator_path):
+        run = runs.RunDirectory(path)
+        if not os.path.isfile(run.generator_path):
             found = sorted(os.listdir(path))[:20]
             raise FileNotFoundError(
-                f"Run directory {path!r} has no {RUN_DIR_GENERATOR}: expected a directory "
-                f"written by `keras-gan train --output-dir` (holding {RUN_DIR_GENERATOR}, "
-                f"{RUN_DIR_FACTS} and optionally {RUN_DIR_EMA_GENERATOR}). Found: {found}"
+                f"Run directory {path!r} has no {runs.GENERATOR_FILE}: expected a directory "
+                f"written by `keras-gan train --output-dir` (holding {runs.GENERATOR_FILE}, "
+                f"{runs.FACTS_FILE} and optionally {runs.EMA_GENERATOR_FILE}). Found: {found}"
             )
-        has_ema = os.path.isfile(ema_path)
-        if ema and not has_ema:
+        if ema and not run.has_ema():
             raise FileNotFoundError(
-                f"`ema=True` but run directory {path!r} has no {RUN_DIR_EMA_GENERATOR} "
+                f"`ema=True` but run directory {path!r} has no {runs.EMA_GENERATOR_FILE} "
                 "(the run was trained without EMA). Received: ema=True"
             )
-        use_ema = has_ema and ema is not False
-        facts_path = os.path.join(path, RUN_DIR_FACTS)
-        facts = _read_facts(facts_path) if os.path.isfile(facts_path) else {}
-        chosen = ema_path if use_ema else generator_path
-        return _load_keras(chosen), facts, use_ema, chosen
+        use_ema = run.has_ema() and ema is not False
+        facts = run.read_facts().to_dict() if os.path.isfile(run.facts_path) else {}
+        model, chosen = run.load_generator(use_ema)
+        return model, facts, use_ema, chosen
     if not os.path.exists(path):
         raise FileNotFoundError(
             f"`gan_or_generator` path does not exist: expected a .keras generator file or a "
@@ -207,10 +153,11 @@ def _load_path(path, ema):
             "`ema=True` applies to a GAN or a run directory; a single .keras file holds one "
             f"set of weights. Received: ema=True with {path!r}"
         )
-    sibling = os.path.join(os.path.dirname(path) or ".", RUN_DIR_FACTS)
-    facts = _read_facts(sibling) if os.path.isfile(sibling) else {}
-    is_ema = os.path.basename(path) == RUN_DIR_EMA_GENERATOR
-    return _load_keras(path), facts, is_ema, path
+    run = runs.RunDirectory(os.path.dirname(path) or ".")
+    facts = run.read_facts().to_dict() if os.path.isfile(run.facts_path) else {}
+    is_ema = os.path.basename(path) == runs.EMA_GENERATOR_FILE
+    runs.register_custom_objects()
+    return keras.saving.load_model(path, compile=False), facts, is_ema, path
 
 
 def _as_float32(model):
@@ -253,16 +200,6 @@ def _input_shapes(model):
     return [(tuple(t.shape), str(t.dtype)) for t in inputs]
 
 
-def _infer_num_classes(model):
-    embeddings = [
-        layer for layer in model._flatten_layers(include_self=False)
-        if isinstance(layer, keras.layers.Embedding)
-    ]
-    if len(embeddings) == 1:
-        return int(embeddings[0].input_dim)
-    return None
-
-
 def _check_generator(model, facts, used_ema, origin):
     """Checks that `model` is a generator and completes the facts; returns them."""
     shapes = _input_shapes(model)
@@ -295,13 +232,11 @@ def _check_generator(model, facts, used_ema, origin):
         facts.setdefault("latent_dim", inferred_latent)
         conditional = len(shapes) == 2
         if conditional and facts.get("num_classes") is None:
-            inferred = _infer_num_classes(model)
-            if inferred is None:
-                raise ValueError(
-                    f"{where} is conditional (takes [z, label]) but the number of classes is "
-                    "unknown: pass `num_classes`. Received: num_classes=None"
-                )
-            facts["num_classes"] = inferred
+            raise ValueError(
+                f"{where} is conditional (takes [z, label]) but the number of classes is "
+                "unknown: pass `num_classes` (a run directory's or GAN's facts hold it). "
+                "Received: num_classes=None"
+            )
         if not conditional and facts.get("num_classes") is not None:
             raise ValueError(
                 f"`num_classes` was given but {where} takes no labels (one input). "
@@ -345,12 +280,19 @@ def _check_generator(model, facts, used_ema, origin):
     if len(value_range) != 2 or not value_range[0] < value_range[1]:
         raise ValueError(f"`value_range` must be (low, high) with low < high. Received: {value_range}")
     step = facts.get("step")
-    return GeneratorFacts(
-        variant=str(facts.get("variant") or "generator"),
-        latent_dim=int(latent_dim),
-        num_classes=None if num_classes is None else int(num_classes),
-        image_shape=image_shape,
-        value_range=value_range,
-        step=None if step is None else int(step),
-        ema=bool(used_ema),
-    )
+    if "synthesis_noise" in facts and getattr(model, "noise_mode", None):
+        # StyleGAN2 trains with random noise inputs; the export computes `generator(z)`,
+        # i.e. with the generator's own noise mode ("const": random ops do not export).
+        facts["synthesis_noise"] = model.noise_mode
+    return ModelFacts({
+        **facts,
+        "variant": str(facts.get("variant") or "generator"),
+        "latent_dim": int(latent_dim),
+        "num_classes": None if num_classes is None else int(num_classes),
+        "image_shape": list(image_shape),
+        "value_range": list(value_range),
+        "step": None if step is None else int(step),
+        # Whether the exported weights are the EMA weights (describe() says whether the
+        # GAN keeps any).
+        "ema": bool(used_ema),
+    })

@@ -1,6 +1,6 @@
-"""`keras-gan export`: a trained generator to a SavedModel (TF Serving) and ONNX, verified.
+"""`keras-gan export`: a trained generator to a SavedModel (TF Serving), ONNX and LiteRT, verified.
 
-    keras-gan export --run-dir runs/cgan --output exports [--formats saved_model,onnx]
+    keras-gan export --run-dir runs/cgan --output exports [--formats saved_model,onnx,litert]
                      [--name NAME] [--version N] [--ema | --no-ema] [--overwrite]
     keras-gan export --generator gen.keras --output exports --latent-dim 64
     keras-gan export --run-dir runs/cgan --output exports --version 3 --verify-only
@@ -22,6 +22,7 @@ def _formats(text):
     if not formats or bad:
         raise argparse.ArgumentTypeError(
             f"--formats must be a comma-separated subset of {','.join(_api.FORMATS)}. Received: {text!r}"
+            + (" (a .tflite file is the format 'litert')" if "tflite" in bad else "")
         )
     return formats
 
@@ -34,8 +35,9 @@ def add_arguments(parser):
     source.add_argument("--generator", help="A .keras generator file (facts from a model.json "
                         "beside it, or --latent-dim/--num-classes).")
     parser.add_argument("--output", required=True, help="Base folder; writes OUTPUT/NAME/VERSION/.")
-    parser.add_argument("--formats", type=_formats, default=_api.FORMATS,
-                        help="Comma-separated: saved_model,onnx (default: both).")
+    parser.add_argument("--formats", type=_formats, default=_api.DEFAULT_FORMATS,
+                        help=f"Comma-separated subset of {','.join(_api.FORMATS)} "
+                        f"(default: {','.join(_api.DEFAULT_FORMATS)}).")
     parser.add_argument("--name", default=None, help="Model name (TF Serving MODEL_NAME). "
                         "Default: the variant.")
     parser.add_argument("--version", type=int, default=None,
@@ -88,6 +90,7 @@ def run(args):
                 "version": exported.version,
                 "saved_model": exported.saved_model,
                 "onnx": exported.onnx,
+                "litert": exported.litert,
                 "facts": exported.facts.to_dict(),
                 "verification": report.to_dict() if report else None,
             }

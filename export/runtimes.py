@@ -5,7 +5,16 @@
 - `OnnxRuntimeSession`: ONNX Runtime (CPU).
 - `OnnxReferenceSession`: `onnx.reference.ReferenceEvaluator`, onnx's pure-NumPy
   implementation of the spec: a second runtime, independent of ONNX Runtime.
+- `OpenVinoSession`: the ONNX file in OpenVINO (CPU plugin), read directly by its ONNX
+  frontend; optional (`pip install openvino`).
+- `LiteRtSession`: the `.tflite` file in the LiteRT interpreter (`ai-edge-litert`, or
+  TensorFlow's own `tf.lite.Interpreter` when that is not installed).
+
+Every session's `run(inputs)` takes `{input name: array}` and returns
+`{output name: array}`.
 """
+
+import warnings
 
 import numpy as np
 import tensorflow as tf
@@ -108,3 +117,79 @@ class OnnxReferenceSession:
     def run(self, inputs):
         names = list(self._session.output_names)
         return dict(zip(names, (np.asarray(v) for v in self._session.run(names, inputs))))
+
+
+class OpenVinoSession:
+    """An ONNX model in OpenVINO on the CPU.
+
+    OpenVINO's CPU plugin picks its inference precision from the hardware: on CPUs with
+    AVX512_BF16 or AMX it runs float32 models in bfloat16 unless told otherwise (a DCGAN
+    generator then differs from Keras by ~1e-2). Parity needs
+    `{"INFERENCE_PRECISION_HINT": "f32"}`, the default here.
+
+    Args:
+        path: str. `.onnx` file (or OpenVINO IR `.xml`).
+        precision: str or None. `INFERENCE_PRECISION_HINT` ("f32", "bf16", "f16"); None
+            leaves the plugin's hardware default. Defaults to "f32".
+    """
+
+    def __init__(self, path, precision="f32"):
+        import openvino
+
+        core = openvino.Core()
+        config = {} if precision is None else {"INFERENCE_PRECISION_HINT": precision}
+        self._compiled = core.compile_model(core.read_model(path), "CPU", config)
+        self._output_names = [o.get_any_name() for o in self._compiled.outputs]
+
+    @property
+    def precision(self):
+        """The precision the compiled model runs in, e.g. "f32" or "bf16"."""
+        return self._compiled.get_property("INFERENCE_PRECISION_HINT").to_string()
+
+    def run(self, inputs):
+        results = self._compiled(inputs)
+        return {
+            name: np.asarray(results[output])
+            for name, output in zip(self._output_names, self._compiled.outputs)
+        }
+
+
+def litert_interpreter_class():
+    """`(Interpreter class, package name)`: `ai_edge_litert`'s, else `tf.lite`'s.
+
+    `ai-edge-litert` is the LiteRT interpreter that devices and TF-free Python use;
+    `tf.lite.Interpreter` (deprecated, but still in TensorFlow 2.21) has the same
+    builtin kernels and is always there beside the converter.
+    """
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+
+        return Interpreter, "ai-edge-litert"
+    except ImportError:
+        return tf.lite.Interpreter, "tf.lite"
+
+
+class LiteRtSession:
+    """A `.tflite` model's `serving_default` signature in the LiteRT interpreter (CPU).
+
+    Args:
+        path: str. `.tflite` file.
+    """
+
+    def __init__(self, path):
+        interpreter_class, self.interpreter = litert_interpreter_class()
+        with warnings.catch_warnings():
+            # tf.lite.Interpreter warns of its deletion on every construction.
+            warnings.simplefilter("ignore", UserWarning)
+            self._interpreter = interpreter_class(model_path=path)
+        signatures = self._interpreter.get_signature_list()
+        if "serving_default" not in signatures:
+            raise ValueError(
+                f"The LiteRT model at {path!r} has no 'serving_default' signature; it has "
+                f"{sorted(signatures)}. Export it with keras-gan (`--formats litert`)."
+            )
+        self._runner = self._interpreter.get_signature_runner("serving_default")
+
+    def run(self, inputs):
+        # The signature runner resizes its inputs to each batch (the batch is dynamic).
+        return {name: np.asarray(value) for name, value in self._runner(**inputs).items()}

@@ -67,6 +67,20 @@ class RestPredictor:
     def __exit__(self, *exc):
         self.close()
 
+    def _check_shapes(self, name, inputs):
+        """Inputs against the signature's declared shapes (e.g. z `[-1, latent_dim]`), with
+        a message naming the input, as the graph's own checks word it."""
+        for key, info in self.session.signature(name).inputs.items():
+            if key not in inputs or info.tensor_shape.unknown_rank:
+                continue
+            declared = [d.size for d in info.tensor_shape.dim]
+            shape = np.shape(inputs[key])
+            if len(shape) != len(declared) or any(d not in (-1, s) for d, s in zip(declared, shape)):
+                wanted = ", ".join("batch" if i == 0 and d == -1 else ("?" if d == -1 else str(d))
+                                   for i, d in enumerate(declared))
+                raise ServingError(f"input `{key}` must have shape [{wanted}] (signature "
+                                   f"{name!r}); received shape {list(shape)}")
+
     def predict(self, request):
         """Answers one predict request.
 
@@ -103,6 +117,7 @@ class RestPredictor:
         inputs = self._row_inputs(request["instances"], dtypes) if row_format else self._columnar_inputs(
             request["inputs"], dtypes
         )
+        self._check_shapes(name, inputs)
         try:
             outputs = self.session.run(name, inputs)
         except (tf.errors.InvalidArgumentError, ValueError) as err:

@@ -23,6 +23,7 @@ for the global batch, so replicas differ and N replicas augment exactly as one d
 
 import tensorflow as tf
 
+from keras_gan import streams
 from keras_gan.replicas import replica_slice
 
 __all__ = [
@@ -40,7 +41,8 @@ __all__ = [
 POLICIES = ("color", "translation", "cutout")
 
 # Fold-in constants giving each random parameter its own stream of the caller's seed.
-_BRIGHTNESS, _SATURATION, _CONTRAST, _SHIFT_Y, _SHIFT_X, _CUT_Y, _CUT_X = range(7)
+_BRIGHTNESS, _SATURATION, _CONTRAST = streams.BRIGHTNESS, streams.SATURATION, streams.CONTRAST
+_SHIFT_Y, _SHIFT_X, _CUT_Y, _CUT_X = streams.SHIFT_Y, streams.SHIFT_X, streams.CUT_Y, streams.CUT_X
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,25 @@ exactly. `tf.train.Checkpoint` writes the data files before it updates the `chec
 index file, so a crash during a save leaves the previous checkpoint as the latest one.
 """
 
+import keras
 import tensorflow as tf
+
+
+def random_layer_states(*models):
+    """The state variables of the networks' random layers (`Dropout`, `GaussianNoise`, ...).
+
+    Keras 3 keeps each such layer's `SeedGenerator` state in a variable that is in
+    `model.variables` but not in `model.weights`, and `tf.train.Checkpoint` does not reach
+    it through the model: a restored run would draw other dropout masks than the run it
+    continues, and a resume would not be exact. Listing them lets the checkpoint hold them.
+    """
+    states = []
+    for model in models:
+        if not isinstance(model, keras.Model):
+            continue
+        weights = {id(v) for v in model.weights}
+        states += [v for v in model.variables if id(v) not in weights]
+    return states
 
 
 def gan_checkpoint(gan, epoch=None):
@@ -29,6 +47,9 @@ def gan_checkpoint(gan, epoch=None):
     extra = getattr(gan, "checkpoint_extras", None)  # e.g. an encoder (BiGAN)
     if callable(extra):
         state.update(extra())
+    random_states = random_layer_states(gan.generator, gan.discriminator, *state.values())
+    if random_states:
+        state["random_layer_states"] = random_states
     if epoch is not None:
         state["epoch"] = epoch
     return tf.train.Checkpoint(**state)

@@ -47,6 +47,10 @@ __all__ = [
     "semi_supervised_discriminator_loss",
     "semi_supervised_generator_loss",
     "feature_matching_loss",
+    "gain_hint",
+    "gain_discriminator_loss",
+    "gain_generator_loss",
+    "gain_reconstruction_loss",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -802,3 +806,144 @@ def feature_matching_loss(real_features, fake_features):
     real_mean = tf.reduce_mean(tf.cast(real_features, compute_dtype), axis=0)
     fake_mean = tf.reduce_mean(tf.cast(fake_features, compute_dtype), axis=0)
     return tf.cast(tf.reduce_mean(tf.square(real_mean - fake_mean)), dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# GAIN: imputation (Yoon, Jordon & van der Schaar 2018)
+# ---------------------------------------------------------------------------------------------
+# Shapes: every GAIN term is element-wise on `[B, ...]` tensors of one shape (a table row
+# `[B, d]` or an image `[B, H, W, C]`): the mask M (1 = observed, 0 = missing), D's per-entry
+# logits, the data and G's output. These follow the authors' code (jsyoon0823/GAIN, gain.py)
+# where it differs from the paper: the hint is `B * M` and D's loss runs over all entries.
+def _check_same_shape(a, a_name, b, b_name):
+    if (
+        a.shape.rank is not None and b.shape.rank is not None
+        and a.shape.is_fully_defined() and b.shape.is_fully_defined()
+        and a.shape != b.shape
+    ):
+        raise ValueError(
+            f"`{a_name}` and `{b_name}` must have the same shape (one value per entry). "
+            f"Received: {a_name}.shape={a.shape}, {b_name}.shape={b.shape}"
+        )
+
+
+def gain_hint(mask, uniform, hint_rate):
+    """GAIN's hint `H = B * M` with `B_ij = 1[U_ij < h]`, i.e. B ~ Bernoulli(h).
+
+    The hint tells D the true mask on a random fraction h of the entries and "missing"
+    (0) on the rest, so D's task is identifiable only where the hint is uninformative.
+    This is the authors' code (`H = M * binary_sampler(hint_rate)`). The paper's
+    section 4 hint is `H = B * M + 0.5 (1 - B)` (0.5 marks "unknown"), with D's loss only on
+    entries where B = 0; the code's `B * M` conflates "hinted missing" and "not hinted",
+    and is what the paper's numbers were produced with, so it is used here.
+
+    Paper: Yoon, Jordon & van der Schaar, "GAIN: Missing Data Imputation using Generative
+    Adversarial Nets", ICML 2018, section 3.2 and 4. https://arxiv.org/abs/1806.02920
+
+    Args:
+        mask: Tensor `[B, ...]`. 1 where observed, 0 where missing.
+        uniform: Tensor of the mask's shape. Draws from U[0, 1) (stateless, by the caller).
+        hint_rate: float in [0, 1]. h, the probability that an entry's mask is revealed.
+            The paper's default is 0.9.
+
+    Returns:
+        The hint, a tensor of the mask's shape and float dtype, values in {0, 1}.
+    """
+    is_number = isinstance(hint_rate, numbers.Real) and not isinstance(hint_rate, bool)
+    if not is_number or not 0.0 <= hint_rate <= 1.0:
+        raise ValueError(
+            f"`hint_rate` must be a float in [0, 1]. Received: hint_rate={hint_rate!r}"
+        )
+    mask = _as_float(mask, "mask")
+    uniform = tf.cast(_as_float(uniform, "uniform"), mask.dtype)
+    _check_same_shape(mask, "mask", uniform, "uniform")
+    revealed = tf.cast(uniform < hint_rate, mask.dtype)
+    return revealed * mask
+
+
+def gain_discriminator_loss(logits, mask, reduction="mean"):
+    """GAIN's discriminator loss: D predicts, per entry, whether it was observed.
+
+    `L_D = -mean_ij [M_ij log D_ij + (1 - M_ij) log(1 - D_ij)]` with `D = sigmoid(logits)`,
+    the mean over all entries as in the authors' code (the paper's Algorithm 1 sums only the
+    entries whose hint is uninformative, B = 0). Computed from logits with softplus, which
+    equals the code's `log(D + 1e-8)` up to that epsilon.
+
+    Paper: Yoon et al. 2018, eq. (4) and Algorithm 1. https://arxiv.org/abs/1806.02920
+
+    Args:
+        logits: Tensor `[B, ...]`. D's per-entry logits on the completed sample.
+        mask: Tensor of the same shape. 1 where observed, 0 where missing.
+        reduction: "mean", "sum" or "none" (see the module docstring). Defaults to "mean".
+
+    Returns:
+        The loss in the dtype of `logits`.
+    """
+    _check_reduction(reduction)
+    logits = _as_float(logits, "logits")
+    mask = tf.cast(_as_float(mask, "mask"), logits.dtype)
+    _check_same_shape(logits, "logits", mask, "mask")
+    return _reduce(_sigmoid_cross_entropy(mask, logits), reduction)
+
+
+def gain_generator_loss(logits, mask, reduction="mean"):
+    """GAIN's adversarial generator term: G wants D to call its imputed entries observed.
+
+    `L_G = -mean_ij [(1 - M_ij) log D_ij]` with `D = sigmoid(logits)`: only missing entries
+    (those G filled in) count, and the mean runs over all entries (missing and observed),
+    as in the authors' code (`-reduce_mean((1 - M) * log(D + 1e-8))`).
+
+    Paper: Yoon et al. 2018, eq. (5)-(6) and Algorithm 1. https://arxiv.org/abs/1806.02920
+
+    Args:
+        logits: Tensor `[B, ...]`. D's per-entry logits on the completed sample.
+        mask: Tensor of the same shape. 1 where observed, 0 where missing.
+        reduction: "mean", "sum" or "none". Defaults to "mean".
+
+    Returns:
+        The loss in the dtype of `logits`.
+    """
+    _check_reduction(reduction)
+    logits = _as_float(logits, "logits")
+    mask = tf.cast(_as_float(mask, "mask"), logits.dtype)
+    _check_same_shape(logits, "logits", mask, "mask")
+    return _reduce((1.0 - mask) * tf.nn.softplus(-logits), reduction)
+
+
+def gain_reconstruction_loss(x, generated, mask, observed_fraction=None):
+    """GAIN's reconstruction term: G's output must match the observed entries.
+
+    `L_M = mean_ij [M_ij (x_ij - G_ij)^2] / mean_ij [M_ij]`: the mean squared error over the
+    observed entries only (entries where `M = 0` are ignored, whatever `x` holds there, NaN
+    included). The generator's objective is `L_G + alpha L_M` (alpha = 100 in the paper).
+
+    Under `tf.distribute`, each replica's `mean(M)` differs; pass the global batch's
+    observed fraction as `observed_fraction` so the replicas' terms add up to the
+    one-device value.
+
+    Paper: Yoon et al. 2018, eq. (9) and Algorithm 1. https://arxiv.org/abs/1806.02920
+
+    Args:
+        x: Tensor `[B, ...]`. The data (normalized); missing entries may hold anything.
+        generated: Tensor of the same shape. G's output.
+        mask: Tensor of the same shape. 1 where observed, 0 where missing.
+        observed_fraction: scalar or None. The denominator `mean(M)`; None computes it
+            from `mask`. Defaults to None.
+
+    Returns:
+        A scalar in the dtype of `generated`. Zero when nothing is observed.
+    """
+    generated = _as_float(generated, "generated")
+    dtype = generated.dtype
+    x = tf.cast(_as_float(x, "x"), dtype)
+    mask = tf.cast(_as_float(mask, "mask"), dtype)
+    _check_same_shape(x, "x", generated, "generated")
+    _check_same_shape(mask, "mask", generated, "generated")
+    # tf.where, not M * x: 0 * NaN is NaN, and missing cells of raw data are NaN.
+    squared = tf.where(mask > 0, tf.square(x - generated), tf.zeros_like(generated))
+    compute = tf.float32 if dtype in _LOW_PRECISION else dtype
+    numerator = tf.reduce_mean(tf.cast(mask * squared, compute))
+    if observed_fraction is None:
+        observed_fraction = tf.reduce_mean(tf.cast(mask, compute))
+    observed_fraction = tf.cast(observed_fraction, compute)
+    return tf.cast(tf.math.divide_no_nan(numerator, observed_fraction), dtype)

@@ -103,3 +103,77 @@ def save_curves(history, path, title="losses", xlabel="epoch"):
     _atomic_save(lambda p: fig.savefig(p, format="png"), path)
     plt.close(fig)
     return path
+
+
+class GridLayout:
+    """Generator inputs of a sample grid and what its rows mean.
+
+    Attributes:
+        inputs: generator inputs (`keras_gan.sampling.prior_inputs` format), row by row.
+        num_rows: int. Rows of the grid.
+        row_labels: list of str or None. What each row shows, top to bottom (a class
+            label, a value of InfoGAN's categorical code), or None for random samples.
+        meaning: str. The rows in words.
+    """
+
+    def __init__(self, inputs, num_rows, row_labels, meaning):
+        self.inputs = inputs
+        self.num_rows = num_rows
+        self.row_labels = row_labels
+        self.meaning = meaning
+
+    @property
+    def num_columns(self):
+        from keras_gan import sampling
+
+        return sampling.num_inputs(self.inputs) // self.num_rows
+
+
+def grid_layout(facts, num_samples=64, seed=0, columns=None):
+    """The sample grid of a model, from its facts (`GAN.describe()` or a run's model.json).
+
+    Conditional models get one row per class and InfoGAN one row per value of its first
+    categorical code (other codes and the continuous codes at 0), the same noise down
+    each column (a column shows one "style" in every row); other models get random
+    samples from their training prior (`keras_gan.sampling.prior_inputs`), on a
+    square-ish grid.
+
+    Args:
+        facts: dict. The model's facts.
+        num_samples: int. Samples of an unstructured grid; with rows, `columns` defaults
+            to `max(1, num_samples // rows)`. Defaults to 64.
+        seed: int. Noise seed. Defaults to 0.
+        columns: int or None. Columns of a grid with row meanings.
+
+    Returns:
+        GridLayout.
+    """
+    from keras_gan import sampling
+
+    layout = facts.get("latent_layout")
+    num_classes = facts.get("num_classes")
+    if num_classes or (layout and layout["categorical"]):
+        if num_classes:
+            rows = int(num_classes)
+            labels, meaning = [f"class {i}" for i in range(rows)], "one row per class label"
+        else:
+            a, b = layout["categorical"][0]
+            rows = b - a
+            labels = [f"code 0 = {i}" for i in range(rows)]
+            meaning = "one row per value of the categorical code (continuous codes at 0)"
+        columns = columns or max(1, num_samples // rows)
+        z = sampling.prior_inputs({**facts, "num_classes": None}, columns, seed)
+        z = z["z"] if isinstance(z, dict) else z
+        row_values = np.repeat(np.arange(rows), columns)
+        if num_classes:
+            inputs = [np.tile(z, (rows, 1)), row_values.astype("int32")]
+        else:
+            a, b = layout["noise"]
+            inputs = sampling.layout_latent(layout, np.tile(z[:, a:b], (rows, 1)), row_values[:, None]
+                                            if len(layout["categorical"]) == 1 else
+                                            np.stack([row_values] + [np.zeros_like(row_values)] *
+                                                     (len(layout["categorical"]) - 1), axis=1))
+        return GridLayout(inputs, rows, labels, meaning)
+    inputs = sampling.prior_inputs(facts, num_samples, seed)
+    rows = max(1, int(math.floor(math.sqrt(num_samples))))
+    return GridLayout(inputs, rows, None, "random samples")

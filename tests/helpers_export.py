@@ -78,12 +78,13 @@ def make_cgan():
 
 def write_run_dir(path, generator, facts, ema_generator=None):
     """Writes the files of a `keras-gan train` run directory that export reads."""
-    os.makedirs(path, exist_ok=True)
-    generator.save(os.path.join(path, "generator.keras"))
+    from keras_gan import runs
+
+    run = runs.RunDirectory(path)
+    run.write_facts(facts)
+    generator.save(run.generator_path)
     if ema_generator is not None:
-        ema_generator.save(os.path.join(path, "ema_generator.keras"))
-    with open(os.path.join(path, "model.json"), "w") as f:
-        json.dump(facts, f)
+        ema_generator.save(run.ema_generator_path)
     return path
 
 

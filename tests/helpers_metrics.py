@@ -1,6 +1,5 @@
 """Shared helpers of the metrics tests: tiny generators, run directories, a reference resize."""
 
-import json
 import os
 
 import numpy as np
@@ -31,16 +30,16 @@ def label_generator(latent_dim=3, num_classes=4, image_shape=(4, 4, 1)):
 
 def make_run_dir(root, generator, dataset="digits", image_size=8, num_classes=None):
     """Writes the files of a `keras-gan train` run directory that evaluation reads."""
+    from keras_gan import runs
+
     run_dir = os.path.join(root, "run")
-    os.makedirs(run_dir, exist_ok=True)
-    generator.save(os.path.join(run_dir, "generator.keras"))
+    run = runs.RunDirectory(run_dir)
     image_shape = list(generator.output.shape[1:])
     latent_dim = generator.input.shape[-1] if num_classes is None else generator.input[0].shape[-1]
-    with open(os.path.join(run_dir, "config.json"), "w") as handle:
-        json.dump({"dataset": dataset, "image_size": image_size, "variant": "gan"}, handle)
-    with open(os.path.join(run_dir, "model.json"), "w") as handle:
-        json.dump({"variant": "gan", "latent_dim": int(latent_dim), "num_classes": num_classes,
-                   "image_shape": image_shape, "value_range": [-1.0, 1.0], "step": 7}, handle)
+    run.write_config({"dataset": dataset, "image_size": image_size, "variant": "gan"})
+    run.write_facts({"variant": "gan", "latent_dim": int(latent_dim), "num_classes": num_classes,
+                     "image_shape": image_shape, "value_range": [-1.0, 1.0], "step": 7})
+    generator.save(run.generator_path)
     return run_dir
 
 

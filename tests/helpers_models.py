@@ -64,11 +64,14 @@ def compiled(build, strategy=None, init_seed=1, lr=1e-3, sgd=False, run_eagerly=
 
 def full_state(gan):
     """Every variable a checkpoint holds: G, D, extras (BiGAN's encoder), both optimizers."""
+    from keras_gan.checkpoints import random_layer_states
+
     extras = gan.checkpoint_extras() if hasattr(gan, "checkpoint_extras") else {}
     variables = gan.generator.weights + gan.discriminator.weights
-    for model in extras.values():
-        variables += model.weights
+    for extra in extras.values():  # models (BiGAN's encoder) or variables (StyleGAN2's pl_mean)
+        variables += extra.weights if isinstance(extra, keras.Model) else [extra]
     variables += gan.g_optimizer.variables + gan.d_optimizer.variables + gan.ema_weights
+    variables += random_layer_states(gan.generator, gan.discriminator, *extras.values())
     return [np.asarray(v.numpy() if hasattr(v, "numpy") else v) for v in variables]
 
 

@@ -16,6 +16,7 @@ import tensorflow as tf
 from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
 from keras_gan import networks
+from tests.test_benchmarks_machine import assert_machine_reported
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCHMARKS = os.path.join(ROOT, "benchmarks")
@@ -96,11 +97,13 @@ def _positive_finite(value):
 def test_train_throughput_smoke(tmp_path):
     result, stdout = _run_smoke("train_throughput.py", tmp_path / "train.json")
     assert "keras_gan / keras_io" in stdout
+    assert_machine_reported(result, stdout, "DCGAN (TF tutorial) training")
     assert set(result["loops"]) == {"keras_gan", "keras_gan_reuse", "keras_io", "tutorial"}
     for dtype in ("float32", "bfloat16"):
         assert _positive_finite(result["matmul"][dtype]["gflops_per_second"])
     for loop in result["loops"].values():
-        for key in ("images_per_second", "gflops_per_second", "fraction_of_float32_matmul",
+        for key in ("images_per_second", "images_per_cpu_second", "gflops_per_second",
+                    "fraction_of_float32_matmul",
                     "fraction_of_bfloat16_matmul", "flops_per_image"):
             assert _positive_finite(loop[key]), (key, loop[key])
         assert len(loop["windows_images_per_second"]) == result["config"]["windows"]
@@ -118,11 +121,16 @@ def test_train_throughput_smoke(tmp_path):
     assert result["ratios"]["keras_gan_vs_tutorial"] == pytest.approx(rates["keras_gan"] / rates["tutorial"])
     assert result["ratios"]["keras_gan_reuse_vs_keras_io"] == pytest.approx(
         rates["keras_gan_reuse"] / rates["keras_io"])
+    cpu = {name: loop["images_per_cpu_second"] for name, loop in result["loops"].items()}
+    assert result["ratios_per_cpu_second"]["keras_gan_reuse_vs_keras_io"] == pytest.approx(
+        cpu["keras_gan_reuse"] / cpu["keras_io"])
+    assert "ratios per CPU-second:" in stdout
 
 
 @pytest.mark.slow
 def test_input_pipeline_smoke(tmp_path):
-    result, _ = _run_smoke("input_pipeline.py", tmp_path / "input.json", "--train-images-per-second", "50")
+    result, stdout = _run_smoke("input_pipeline.py", tmp_path / "input.json", "--train-images-per-second", "50")
+    assert_machine_reported(result, stdout, "keras_gan.data pipelines")
     assert result["training_images_per_second"] == 50.0
     expected = {f"{s}/{p}" for s in ("digits_28", "digits_32", "ring8") for p in ("load", "epoch_dataset")}
     assert set(result["pipelines"]) == expected
@@ -144,3 +152,4 @@ def test_export_latency_smoke(tmp_path):
         assert 0 < row["p10_ms"] <= row["median_ms"] <= row["p90_ms"], row
         assert row["images_per_second"] == pytest.approx(row["batch"] * 1e3 / row["median_ms"])
     assert result["facts"]["image_shape"] == [16, 16, 1] and "onnxruntime" in stdout
+    assert_machine_reported(result, stdout, "Latency of one generator call")

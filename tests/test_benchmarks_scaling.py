@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from tests.test_benchmarks_machine import assert_machine_reported
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "benchmarks", "scaling.py")
 
@@ -93,6 +95,7 @@ def test_smoke_rows(smoke_result):
     # Machine facts.
     machine = result["machine"]
     assert machine["cpu_count"] >= 1 and machine["cpu"] and machine["tensorflow"] and machine["keras"]
+    assert_machine_reported(result, stdout, "Training throughput and memory")
     assert len(result["load_average_start"]) == 3 and len(result["load_average_end"]) == 3
     # The printed table has one line per row.
     assert "| dcgan | 32 | 4 |" in stdout and "| stylegan2 | 16 | 4 |" in stdout

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from keras_gan import networks
+from tests.test_benchmarks_machine import assert_machine_reported
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "benchmarks", "time_to_quality.py")
@@ -38,6 +39,7 @@ def test_smoke_run_writes_consistent_json_and_png(tmp_path):
     with open(png_path, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     assert "keras_gan FID curve" in completed.stdout
+    assert_machine_reported(result, completed.stdout, "Time to domain FID")
 
     config = result["config"]
     assert config["smoke"] is True and config["chunk_steps"] == 2 and config["max_steps"] == 4

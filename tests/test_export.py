@@ -15,6 +15,7 @@ from tensorflow.core.protobuf import saved_model_pb2
 import export
 from export.runtimes import OnnxReferenceSession, OnnxRuntimeSession, ServingSession
 from tests import helpers_export as h
+from keras_gan import runs
 
 ATOL = 1e-4
 
@@ -55,7 +56,7 @@ def _onnx_outputs(path, feeds):
 def test_gan_export_matches_keras_in_both_onnx_runtimes(gan, gan_export):
     assert gan_export.verification.passed
     assert set(gan_export.verification.max_abs_diff) == {
-        "saved_model (tf serving)", "onnxruntime", "onnx reference"}
+        "saved_model (tf serving)", "onnxruntime", "onnx reference", "openvino (cpu, f32)"}
     for batch in (1, 7):  # dynamic batch
         z = h.noise(batch, seed=batch)
         expected = gan.generator(z, training=False).numpy()
@@ -195,7 +196,7 @@ def test_saved_model_layout_asset_readme_and_signatures(cgan, cgan_export):
     with ServingSession(cgan_export.path) as session:
         serving = session.signature("serving_default")
         assert serving.inputs["label"].dtype == tf.int32.as_datatype_enum
-        assert [d.size for d in serving.inputs["z"].tensor_shape.dim] == [-1, -1]
+        assert [d.size for d in serving.inputs["z"].tensor_shape.dim] == [-1, h.LATENT_DIM]  # z declares its width
         assert serving.outputs["images_uint8"].dtype == tf.uint8.as_datatype_enum
     # The asset is registered in the MetaGraph, not just a file lying in the folder.
     saved_model = saved_model_pb2.SavedModel()
@@ -243,7 +244,7 @@ def test_run_directory_and_keras_file_inputs(ema_gan, tmp_path):
     np.testing.assert_allclose(resolved(z).numpy(), ema_gan.ema_generator(z).numpy(), atol=1e-6)
     raw = export.resolve(str(run_dir), ema=False)
     np.testing.assert_allclose(raw(z).numpy(), ema_gan.generator(z).numpy(), atol=1e-6)
-    single = export.resolve(str(run_dir / "generator.keras"))
+    single = export.resolve(str(run_dir / runs.GENERATOR_FILE))
     assert single.facts.step == 2 and not single.facts.ema  # facts from model.json beside it
 
 
@@ -256,7 +257,7 @@ def test_bad_sources_are_refused_with_clear_errors(tmp_path):
     with pytest.raises(ValueError, match="gan_or_generator.*Received: 42"):
         export.resolve(42)
     (tmp_path / "empty_run").mkdir()
-    (tmp_path / "empty_run" / "losses.csv").write_text("step,d_loss\n")
+    (tmp_path / "empty_run" / runs.LOSSES_CSV).write_text("step,d_loss\n")
     with pytest.raises(FileNotFoundError, match="has no generator.keras.*losses.csv"):
         export.resolve(str(tmp_path / "empty_run"))
     with pytest.raises(FileNotFoundError, match="does not exist"):
@@ -307,7 +308,9 @@ def test_serving_rejects_wrong_z_width_and_out_of_range_labels(cgan_export):
         signature = session.signature("serving_default")
         run = session._session.run
         name = signature.outputs["images"].name
-        with pytest.raises(tf.errors.InvalidArgumentError, match=r"`z` must have shape \[batch, 8\]"):
+        # z's width is in the signature ([-1, 8]): the feed is refused before it runs.
+        assert [d.size for d in signature.inputs["z"].tensor_shape.dim] == [-1, h.LATENT_DIM]
+        with pytest.raises(ValueError, match=r"Cannot feed value of shape \(2, 7\).*\(None, 8\)"):
             run(name, {signature.inputs["z"].name: h.noise(2, latent_dim=7),
                        signature.inputs["label"].name: np.array([0, 1], np.int32)})
         for bad in (3, -1):

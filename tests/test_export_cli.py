@@ -10,6 +10,7 @@ import pytest
 import export
 from export import cli
 from tests import helpers_export as h
+from keras_gan import runs
 
 
 def _run(argv, capsys):
@@ -56,7 +57,7 @@ def test_cli_errors_have_exit_code_2_and_a_message(run_dir, tmp_path, capsys):
     code, _, err = _run(["--run-dir", str(run_dir), "--output", out, "--formats", "onnx",
                          "--version", "4"], capsys)
     assert code == 2 and "already exists" in err and "--overwrite" in err
-    code, _, err = _run(["--generator", str(run_dir / "generator.keras"), "--output", out,
+    code, _, err = _run(["--generator", str(run_dir / runs.GENERATOR_FILE), "--output", out,
                          "--ema"], capsys)
     assert code == 2 and "ema=True" in err
     with pytest.raises(SystemExit):

@@ -13,6 +13,7 @@ import tensorflow as tf
 from keras_gan import data as gan_data
 from trainers import cli
 from trainers.train import TrainConfig, train
+from keras_gan import runs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # 25,600 ring points / batch 32 = 800 steps per epoch: the kill lands mid-epoch.
@@ -23,7 +24,7 @@ KILL_ARGS = ["train", "--variant", "gan", "--dataset", "ring8", "--hidden-units"
 
 def _checkpoint_values(run_dir):
     """Every variable of the run's latest checkpoint (G, D, optimizers, position)."""
-    reader = tf.train.load_checkpoint(tf.train.latest_checkpoint(os.path.join(run_dir, "checkpoints")))
+    reader = tf.train.load_checkpoint(tf.train.latest_checkpoint(os.path.join(run_dir, runs.CHECKPOINT_DIR)))
     return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
             if "OBJECT_GRAPH" not in name}
 
@@ -41,15 +42,15 @@ def test_sigkill_then_resume_ends_like_an_uninterrupted_run(tmp_path):
     # The uninterrupted run goes side by side with the one to be killed.
     reference = _start([*KILL_ARGS, "--output-dir", str(whole)], env)
     victim = _start([*KILL_ARGS, "--output-dir", str(killed)], env)
-    index = killed / "checkpoints" / "checkpoint"
+    index = killed / runs.CHECKPOINT_DIR / "checkpoint"
     deadline = time.monotonic() + 240
     while not index.exists() and victim.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     victim.send_signal(signal.SIGKILL)
     output = victim.communicate()[0]
     assert victim.returncode == -signal.SIGKILL, output[-2000:]
-    assert not (killed / "generator.keras").exists()  # killed before the end
-    position = tf.train.load_checkpoint(tf.train.latest_checkpoint(str(killed / "checkpoints")))
+    assert not (killed / runs.GENERATOR_FILE).exists()  # killed before the end
+    position = tf.train.load_checkpoint(tf.train.latest_checkpoint(str(killed / runs.CHECKPOINT_DIR)))
     assert position.get_tensor("batch/.ATTRIBUTES/VARIABLE_VALUE") % 50 == 0
 
     resumed = _start([*KILL_ARGS, "--output-dir", str(killed), "--resume"], env)
@@ -74,7 +75,7 @@ def test_partial_and_damaged_checkpoints_resume_from_the_last_complete_one(tmp_p
     whole = train(_config(tmp_path, steps=24, output_dir=str(tmp_path / "whole")), data=data)
     # Checkpoints after steps 4, 8, 10 (the end of epoch 0) and 12; the last 3 are kept.
     train(_config(tmp_path, steps=12), data=data)
-    checkpoints = tmp_path / "run" / "checkpoints"
+    checkpoints = tmp_path / "run" / runs.CHECKPOINT_DIR
     assert tf.train.latest_checkpoint(str(checkpoints)).endswith("ckpt-4")
     # A save cut short: files of ckpt-5 exist, the index does not name them yet.
     (checkpoints / "ckpt-5.index").write_bytes(b"\x00partial")
@@ -109,7 +110,7 @@ def test_resume_refuses_an_incompatible_configuration_and_writes_nothing(tmp_pat
         with pytest.raises(ValueError, match=f"different configuration .*{message}"):
             train(_config(tmp_path, steps=8, resume=True, **overrides), data=data)
     # A checkpoint that does not fit the model (here: written for other shapes).
-    config_path = run / "config.json"
+    config_path = run / runs.CONFIG_FILE
     config_path.write_text(config_path.read_text().replace('"hidden_units": 16', '"hidden_units": 8'))
     with pytest.raises(ValueError, match="no checkpoint fits this model"):
         train(_config(tmp_path, steps=8, resume=True, hidden_units=8), data=data)

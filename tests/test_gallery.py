@@ -78,7 +78,8 @@ def test_every_registered_variant_has_gallery_epochs():
     from trainers import recipes
 
     gallery = _gallery_module()
-    assert sorted(gallery.VARIANTS) == sorted(recipes.VARIANTS)
+    # gain imputes missing entries (README "Imputation"); it draws no samples for a gallery.
+    assert sorted(gallery.VARIANTS) == sorted(v for v in recipes.VARIANTS if v != "gain")
     assert set(gallery.DIGITS_EPOCHS) == set(gallery.VARIANTS)
     assert set(gallery.RING_VARIANTS) <= set(gallery.VARIANTS)
 

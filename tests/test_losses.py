@@ -474,3 +474,67 @@ def test_feature_matching_loss_golden():
     assert losses.feature_matching_loss(tf.cast(real, tf.float16), fake).dtype == tf.float16
     with pytest.raises(ValueError, match="fake_features.shape"):
         losses.feature_matching_loss(real, tf.zeros([2, 3]))
+
+
+# --- GAIN (Yoon et al. 2018). Logits 0, ln 3, -ln 3 give D = 1/2, 3/4, 1/4 exactly.
+GAIN_LOGITS = [[0.0, math.log(3.0)], [-math.log(3.0), math.log(3.0)]]
+GAIN_MASK = [[1.0, 0.0], [1.0, 1.0]]
+
+
+def test_gain_discriminator_loss_golden():
+    # Entries: observed D=1/2 -> ln 2; missing D=3/4 -> -ln(1/4) = 2 ln 2;
+    # observed D=1/4 -> 2 ln 2; observed D=3/4 -> ln(4/3) = 2 ln 2 - ln 3.
+    expected = (7 * math.log(2.0) - math.log(3.0)) / 4
+    value = losses.gain_discriminator_loss(GAIN_LOGITS, GAIN_MASK)
+    assert float(value) == pytest.approx(expected, abs=1e-6)
+    per_row = losses.gain_discriminator_loss(GAIN_LOGITS, GAIN_MASK, reduction="none")
+    np.testing.assert_allclose(
+        per_row.numpy(), [1.5 * math.log(2.0), (4 * math.log(2.0) - math.log(3.0)) / 2], atol=1e-6
+    )
+    assert float(losses.gain_discriminator_loss(GAIN_LOGITS, GAIN_MASK, reduction="sum")) == (
+        pytest.approx(4 * expected, abs=1e-5)
+    )
+    # The authors' code, with probabilities and its 1e-8: the same number up to the epsilon.
+    d = 1.0 / (1.0 + np.exp(-np.array(GAIN_LOGITS)))
+    m = np.array(GAIN_MASK)
+    reference = -np.mean(m * np.log(d + 1e-8) + (1 - m) * np.log(1 - d + 1e-8))
+    assert float(value) == pytest.approx(reference, abs=1e-6)
+
+
+def test_gain_generator_loss_golden():
+    # Only the missing entry counts: D = 3/4 -> ln(4/3); the mean runs over all 4 entries.
+    value = losses.gain_generator_loss(GAIN_LOGITS, GAIN_MASK)
+    assert float(value) == pytest.approx(math.log(4.0 / 3.0) / 4, abs=1e-6)
+    # Fully observed: nothing for G to fool D on.
+    assert float(losses.gain_generator_loss(GAIN_LOGITS, np.ones((2, 2)))) == 0.0
+    # Any rank: an image-shaped map gives the same mean.
+    image = tf.reshape(tf.constant(GAIN_LOGITS), [1, 2, 2, 1])
+    image_mask = tf.reshape(tf.constant(GAIN_MASK), [1, 2, 2, 1])
+    assert float(losses.gain_generator_loss(image, image_mask)) == pytest.approx(float(value), abs=1e-7)
+    with pytest.raises(ValueError, match="mask.shape"):
+        losses.gain_generator_loss(GAIN_LOGITS, np.ones((2, 3)))
+
+
+def test_gain_reconstruction_loss_golden():
+    x = [[0.2, float("nan")], [0.5, 1.0]]  # the missing cell is NaN and must be ignored
+    generated = [[0.5, 0.9], [0.5, 0.0]]
+    # Observed squared errors 0.09, 0, 1.0: mean over 4 entries / mean(M) = (1.09 / 4) / (3 / 4).
+    value = losses.gain_reconstruction_loss(x, generated, GAIN_MASK)
+    assert float(value) == pytest.approx(1.09 / 3, abs=1e-6)
+    # A global observed fraction (tf.distribute) replaces the local one.
+    value = losses.gain_reconstruction_loss(x, generated, GAIN_MASK, observed_fraction=0.5)
+    assert float(value) == pytest.approx(1.09 / 4 / 0.5, abs=1e-6)
+    assert float(losses.gain_reconstruction_loss(x, generated, np.zeros((2, 2)))) == 0.0
+
+
+def test_gain_hint_golden_and_rate():
+    uniform = [[0.95, 0.1], [0.3, 0.9]]
+    # B = [U < 0.9] = [[0, 1], [1, 0]]; H = B * M = [[0, 0], [1, 0]].
+    np.testing.assert_array_equal(losses.gain_hint(GAIN_MASK, uniform, 0.9).numpy(), [[0, 0], [1, 0]])
+    np.testing.assert_array_equal(losses.gain_hint(GAIN_MASK, uniform, 1.0).numpy(), GAIN_MASK)
+    np.testing.assert_array_equal(losses.gain_hint(GAIN_MASK, uniform, 0.0).numpy(), np.zeros((2, 2)))
+    # On a fully observed mask, the hint's mean is the hint rate.
+    draws = tf.random.stateless_uniform([200, 100], seed=[1, 2])
+    assert float(tf.reduce_mean(losses.gain_hint(tf.ones([200, 100]), draws, 0.3))) == pytest.approx(0.3, abs=0.01)
+    with pytest.raises(ValueError, match="hint_rate=1.5"):
+        losses.gain_hint(GAIN_MASK, uniform, 1.5)

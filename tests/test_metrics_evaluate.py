@@ -13,6 +13,7 @@ from tests.helpers_metrics import make_run_dir, tiny_generator
 from keras_gan import data, metrics, models, networks
 from keras_gan.metrics import extractors
 from trainers import cli
+from keras_gan import runs
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_evaluate_run_with_domain_extractor_writes_values_and_protocol(run_dir):
     assert protocol["extractor"]["weights_sha256"] == extractors.file_sha256(
         os.path.join(run_dir, extractors.DOMAIN_MODEL_FILE))
     assert protocol["generator_sha256"] == extractors.file_sha256(
-        os.path.join(run_dir, "generator.keras"))
+        os.path.join(run_dir, runs.GENERATOR_FILE))
     assert written["step"] == 7
     assert protocol["parzen"]["num_validation"] == 60
 
@@ -46,9 +47,9 @@ def test_evaluate_run_with_domain_extractor_writes_values_and_protocol(run_dir):
     extractor = metrics.load_or_train_domain_classifier(run_dir, "digits", image_size=8,
                                                         epochs=3)
     real = extractor(data.load_arrays("digits", image_size=8, split="test").images[:120])
-    generator = keras.models.load_model(os.path.join(run_dir, "generator.keras"))
-    z = np.concatenate([tf.random.stateless_normal([50, 4], seed=[0, s]).numpy()
-                        for s in (0, 50)] + [tf.random.stateless_normal([20, 4], seed=[0, 100])])
+    generator = keras.models.load_model(os.path.join(run_dir, runs.GENERATOR_FILE))
+    # The prior of an unconditional generator: z ~ N(0, I) from numpy's default_rng(seed).
+    z = np.random.default_rng(0).standard_normal((120, 4)).astype("float32")
     fake = extractor(generator(z))
     assert values["fid"] == pytest.approx(
         metrics.frechet_distance(real["features"], fake["features"]), rel=1e-4)
@@ -82,7 +83,7 @@ def test_cli_evaluate_errors(tmp_path, capsys):
     assert cli.main(["evaluate", "--run-dir", str(tmp_path), "--metrics", "fid,bogus"]) == 2
     assert "`metrics` must be a non-empty selection" in capsys.readouterr().err
     assert cli.main(["evaluate", "--run-dir", str(tmp_path)]) == 2
-    assert "`run_dir` has no training config (config.json)" in capsys.readouterr().err
+    assert "has no training config (config.json)" in capsys.readouterr().err
 
 
 def test_metrics_callback_computes_and_plots_during_fit(tmp_path):
@@ -98,13 +99,14 @@ def test_metrics_callback_computes_and_plots_during_fit(tmp_path):
                       callbacks=[callback], verbose=0)
     assert [row["epoch"] for row in callback.history] == [2, 4]
     assert history.history["fid"] == pytest.approx([row["fid"] for row in callback.history])
-    # The last value is the FID of the trained generator on the same noise, recomputed.
+    # The last value is the FID of the trained generator on the same noise (the model's
+    # prior, `GAN.sample_prior`: z ~ N(0, I) from numpy's default_rng(seed)), recomputed.
     real = extractor(images[:32])["features"]
-    fake = metrics.generator_features(extractor, gan.generator, 32, 8, batch_size=16,
-                                      progress=False)["features"]
+    z = np.random.default_rng(0).standard_normal((32, 8)).astype("float32")
+    fake = extractor(gan.generator(z, training=False))["features"]
     assert callback.history[-1]["fid"] == pytest.approx(
         metrics.frechet_distance(real, fake), rel=1e-5)
-    with open(tmp_path / "metrics.csv") as handle:
+    with open(tmp_path / runs.METRICS_CSV) as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["epoch"]) for r in rows] == [2, 4] and "kid" in rows[0]
     with open(tmp_path / "metrics.png", "rb") as handle:

@@ -97,6 +97,29 @@ def test_pack_samples_is_the_concatenation_of_consecutive_samples():
     assert packing.packed_shape((3, 5, 2), 4) == (3, 5, 8)
 
 
+def test_unpack_samples_inverts_pack_samples():
+    rng = np.random.default_rng(1)
+    for shape in ((12, 5), (12, 4, 3, 2)):
+        x = rng.standard_normal(shape).astype("float32")
+        for m in (1, 2, 3, 4):
+            np.testing.assert_array_equal(np.asarray(packing.unpack_samples(packing.pack_samples(x, m), m)), x)
+
+
+def test_r1_of_a_packed_gan_is_one_gradient_norm_per_pack():
+    # D(p) = w . p on packs p of 2 samples: grad_p D = w for every pack, so
+    # R1 = gamma / 2 * E_packs ||w||^2 = ||w||^2 with gamma = 2 (not ||w||^2 / 2, which an
+    # average over the samples' own gradient norms would give).
+    w = np.array([[0.5], [-1.0], [2.0], [0.25]], "float32")
+    critic = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, use_bias=False)])
+    critic.layers[0].kernel.assign(w)
+    gan = models.GAN(networks.mlp_generator(8, (2,), hidden_units=(8,), output_activation=None),
+                     critic, pack=2, r1_gamma=2.0)
+    gan.compile(g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0))
+    real, _ = helpers.ring_points(16)
+    logs = gan.train_step(tf.constant(real))
+    assert float(logs["r1"]) == pytest.approx(float(np.sum(w ** 2)), rel=1e-6)
+
+
 def test_pack_samples_rejects_a_batch_that_does_not_divide():
     with pytest.raises(ValueError, match="a batch of 5 with pack=2"):
         packing.pack_samples(np.zeros((5, 2), "float32"), 2)

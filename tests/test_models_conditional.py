@@ -10,6 +10,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import models, networks
+from keras_gan import runs
 from keras_gan.networks import conditional
 from tests.helpers_models import (
     DIGITS_SHAPE,
@@ -349,11 +350,11 @@ def test_full_state_saves_and_resumes_exactly(build, tmp_path):
 def test_train_cli_runs_one_epoch_on_digits(variant, tmp_path):
     code, out = run_variant_cli(variant, tmp_path)
     assert code == 0
-    facts = json.loads((out / "model.json").read_text())
+    facts = json.loads((out / runs.FACTS_FILE).read_text())
     assert facts["variant"] == variant and facts["num_classes"] == 10
     assert facts["image_shape"] == [16, 16, 1] and facts["step"] == 1438 // 64
-    assert (out / "samples" / "epoch_0001.png").exists()
-    generator = keras.saving.load_model(str(out / "generator.keras"))
+    assert (out / runs.SAMPLES_DIR / "epoch_0001.png").exists()
+    generator = keras.saving.load_model(str(out / runs.GENERATOR_FILE))
     images = generator([np.zeros((3, facts["latent_dim"]), "float32"), np.array([0, 4, 9], "int32")])
     assert images.shape == (3, 16, 16, 1)
 

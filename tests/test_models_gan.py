@@ -216,8 +216,9 @@ def test_config_round_trip_and_keras_save(tmp_path):
 
 def test_describe_gives_the_model_facts():
     gan = models.DCGAN((16, 16, 3), latent_dim=12, base_filters=8)
+    # models.DCGAN is named "dcgan" in facts (and so in exports: exports/dcgan/1).
     assert gan.describe() == {
-        "variant": "gan", "latent_dim": 12, "num_classes": None, "image_shape": [16, 16, 3],
+        "variant": "dcgan", "latent_dim": 12, "num_classes": None, "image_shape": [16, 16, 3],
         "value_range": [-1.0, 1.0], "step": 0, "ema": False,
     }
 

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from keras_gan import data as gan_data
 from keras_gan import models, networks
+from keras_gan import runs
 from keras_gan.networks import conditional
 from tests.helpers_models import (
     DIGITS_SHAPE,
@@ -325,9 +326,10 @@ def test_sgan_discriminator_is_a_k_class_classifier_with_an_implicit_fake_class(
     real_logits, fake_logits = gan.discriminator(real).numpy(), gan.discriminator(fake).numpy()
     lse_real = np.log(np.exp(real_logits).sum(1))
     lse_fake = np.log(np.exp(fake_logits).sum(1))
-    # D(x) = Z / (Z + 1): -log D(x) = softplus(-lse), -log(1 - D(G(z))) = softplus(lse).
-    unsupervised = _softplus(-lse_real).mean() + _softplus(lse_fake).mean()
+    # D(x) = Z / (Z + 1): -log D(x) = softplus(-lse), -log(1 - D(G(z))) = softplus(lse);
+    # the real part over the unlabelled rows only.
     rows = labels >= 0
+    unsupervised = _softplus(-lse_real[~rows]).mean() + _softplus(lse_fake).mean()
     supervised = np.mean(lse_real[rows] - real_logits[rows, labels[rows]])
     terms = gan.discriminator_losses(real, labels, fake, None, SEED)
     assert float(terms["unsupervised_loss"]) == pytest.approx(unsupervised, rel=1e-5)
@@ -336,8 +338,47 @@ def test_sgan_discriminator_is_a_k_class_classifier_with_an_implicit_fake_class(
     # `discriminate` (shared code: test_step, R1) gives the logit of D(x): logsumexp.
     np.testing.assert_allclose(gan.discriminate(real, None, False).numpy()[:, 0], lse_real, rtol=1e-5)
     # ... on which the base GAN's losses equal the semi-supervised ones.
-    base_loss = gan.compute_discriminator_loss(lse_real[:, None], lse_fake[:, None])
+    base_loss = gan.compute_discriminator_loss(lse_real[~rows, None], lse_fake[:, None])
     assert float(base_loss) == pytest.approx(unsupervised, rel=1e-5)
+
+
+def _identity_sgan(**kwargs):
+    """SGAN whose D's class logits are its 3-D input (identity kernel, zero bias)."""
+    x = keras.Input((3,))
+    logits = keras.layers.Dense(3, kernel_initializer="identity", bias_initializer="zeros")(x)
+    generator = networks.mlp_generator(4, (3,), hidden_units=(4,), output_activation=None)
+    return models.SGAN(generator, keras.Model(x, logits), feature_matching=False, **kwargs)
+
+
+def test_sgan_discriminator_loss_golden_values_authors_weight_and_unlabelled_rows():
+    # Class logits chosen so that Z = sum_k exp(l_k) is 3, 6 or 8. Real rows: Z 3
+    # (unlabelled), 6 (label 0), 3 (unlabelled), 8 (label 2); fake rows: Z 6 and 8.
+    # Real part over the unlabelled rows: -log D = log(1 + 1/Z) = log(4/3); fake part:
+    # -log(1 - D) = log(1 + Z): (log 7 + log 9) / 2. Supervised CE = log Z - l_y:
+    # (log 6 - log 3) and (log 8 - log 2), mean 1.5 log 2. The authors' 0.5 * (...):
+    # d_loss = 1.5 log 2 + 0.5 (log(4/3) + log(63) / 2).
+    ln = math.log
+    a, b, c = [0.0, 0.0, 0.0], [ln(3), ln(2), 0.0], [ln(5), 0.0, ln(2)]
+    real = np.array([a, b, a, c], "float32")
+    labels = np.array([-1, 0, -1, 2], "int32")
+    fake = np.array([b, c], "float32")
+    gan = _identity_sgan()
+    assert gan.unsupervised_weight == 0.5
+    terms = gan.discriminator_losses(real, labels, fake, None, SEED)
+    unsupervised = ln(4 / 3) + ln(63) / 2
+    assert float(terms["unsupervised_loss"]) == pytest.approx(unsupervised, rel=1e-6)
+    assert float(terms["supervised_loss"]) == pytest.approx(1.5 * ln(2), rel=1e-6)
+    assert float(terms["d_loss"]) == pytest.approx(1.5 * ln(2) + 0.5 * unsupervised, rel=1e-6)
+    # A batch without labelled rows: the real part is the mean over all of them.
+    terms = gan.discriminator_losses(real[[0, 2]], labels[[0, 2]], fake, None, SEED)
+    assert float(terms["d_loss"]) == pytest.approx(0.5 * unsupervised, rel=1e-6)
+
+
+def test_sgan_refuses_label_smoothing():
+    with pytest.raises(ValueError, match="`label_smoothing` does not apply to SGAN.*"
+                       "Received: label_smoothing=0.1"):
+        _identity_sgan(label_smoothing=0.1)
+    assert _identity_sgan(label_smoothing=0.0).label_smoothing == 0.0
 
 
 def test_sgan_generator_loss_is_feature_matching_or_non_saturating():
@@ -453,16 +494,16 @@ def test_full_state_saves_and_resumes_exactly(variant, tmp_path):
 def test_train_cli_runs_one_epoch_on_digits(variant, tmp_path):
     code, out = run_variant_cli(variant, tmp_path)
     assert code == 0
-    facts = json.loads((out / "model.json").read_text())
+    facts = json.loads((out / runs.FACTS_FILE).read_text())
     assert facts["variant"] == variant and facts["image_shape"] == [16, 16, 1]
     assert facts["num_classes"] is None  # unconditional generators: generator(z)
-    generator = keras.saving.load_model(str(out / "generator.keras"))
+    generator = keras.saving.load_model(str(out / runs.GENERATOR_FILE))
     assert generator(np.zeros((2, facts["latent_dim"]), "float32")).shape == (2, 16, 16, 1)
     if variant == "infogan":  # the paper's 62 noise + 10-way code + 2 continuous codes
         assert facts["latent_dim"] == 74
         assert facts["latent_layout"] == {"noise": [0, 62], "categorical": [[62, 72]], "continuous": [72, 74]}
     if variant == "bigan":
-        names = [name for name, _ in tf.train.list_variables(str(out / "checkpoints"))]
+        names = [name for name, _ in tf.train.list_variables(str(out / runs.CHECKPOINT_DIR))]
         assert any(name.startswith("encoder/") for name in names)
     if variant == "sgan":
         assert facts["classifier_classes"] == 10

@@ -4,6 +4,7 @@ Worker processes are real `keras-gan train --strategy multi_worker` subprocesses
 localhost ports (`multi_process_runner` does not fit pytest, see traps.md).
 """
 
+import csv
 import io
 import json
 import os
@@ -22,6 +23,8 @@ from trainers import cli, launch
 from trainers.distributed import synchronize_batch_norm
 from trainers.strategies import parse_tf_config
 from trainers.train import TrainConfig, train
+from keras_gan import runs
+from tests.test_tensorboard import read_events
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN_ARGS = ["--variant", "gan", "--dataset", "ring8", "--steps", "6", "--batch-size", "64",
@@ -48,17 +51,24 @@ def test_two_workers_train_like_one_process_and_only_the_chief_writes(tmp_path, 
     # Both workers end with the very same G and D weights.
     assert set(digests) == {"0", "1"} and digests["0"] == digests["1"], text
     # The chief alone wrote the run directory; worker 1's temporary directory is gone.
-    assert sorted(os.listdir(out)) == ["checkpoints", "config.json", "generator.keras",
-                                      "losses.csv", "losses.png", "model.json", "samples"]
+    assert sorted(os.listdir(out)) == sorted([runs.CHECKPOINT_DIR, runs.CONFIG_FILE, runs.GENERATOR_FILE,
+                                      runs.LOSSES_CSV, runs.LOSSES_PLOT, runs.FACTS_FILE, runs.SAMPLES_DIR,
+                                      runs.TENSORBOARD_DIR])
     assert os.listdir(tmp_path / "tmp") == []
+    # One event file (the chief's), holding losses.csv's values, each step once.
+    assert len(os.listdir(out / "tensorboard")) == 1
+    scalars, _ = read_events(out / "tensorboard")
+    rows = list(csv.DictReader(open(out / "losses.csv")))
+    assert [v for _, v in scalars["losses/g_loss"]] == [float(np.float32(r["g_loss"])) for r in rows]
+    assert [s for s, _ in scalars["losses/g_loss"]][-1] == 6
     assert "[worker 1] Last sample grid: None" in text
-    assert json.loads((out / "model.json").read_text())["step"] == 6
+    assert json.loads((out / runs.FACTS_FILE).read_text())["step"] == 6
 
     # One process on the same global batches (64 rows, noise sliced the same way).
     single = train(TrainConfig(variant="gan", dataset="ring8", steps=6, batch_size=64,
                                hidden_units=16, latent_dim=4, seed=3, verbose=0,
                                output_dir=str(tmp_path / "single")))
-    multi = keras.saving.load_model(out / "generator.keras").get_weights()
+    multi = keras.saving.load_model(out / runs.GENERATOR_FILE).get_weights()
     for a, b in zip(single.gan.generator.get_weights(), multi):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     assert np.abs(multi[0] - _initial_kernel(tmp_path)).max() > 1e-3  # it did train
@@ -76,7 +86,7 @@ def test_launch_stops_every_worker_when_one_fails(tmp_path, monkeypatch):
     # The chief refuses an existing run directory; worker 1 would wait for it forever.
     out = tmp_path / "run"
     out.mkdir()
-    (out / "config.json").write_text('{"variant": "gan"}')
+    (out / runs.CONFIG_FILE).write_text('{"variant": "gan"}')
     log = io.StringIO()
     monkeypatch.chdir(ROOT)
     started = time.monotonic()
@@ -87,8 +97,8 @@ def test_launch_stops_every_worker_when_one_fails(tmp_path, monkeypatch):
     assert "[worker 0] keras-gan train: error: Run directory" in text
     assert "worker 0 failed (exit code 2); stopping all" in text
     assert time.monotonic() - started < 150
-    assert sorted(os.listdir(out)) == ["config.json"]  # nothing overwritten
-    assert (out / "config.json").read_text() == '{"variant": "gan"}'
+    assert sorted(os.listdir(out)) == [runs.CONFIG_FILE]  # nothing overwritten
+    assert (out / runs.CONFIG_FILE).read_text() == '{"variant": "gan"}'
 
 
 @pytest.mark.slow
@@ -178,17 +188,17 @@ def test_synchronized_batch_norm_uses_global_batch_statistics():
 
 def test_custom_loop_under_mirrored_equals_one_device(tmp_path):
     data = gan_data.load_arrays("ring8", num_examples=512, seed=0)
-    runs = {}
+    results = {}
     for strategy in ("default", "mirrored"):
-        runs[strategy] = train(TrainConfig(variant="gan", dataset="ring8", steps=5, batch_size=64,
+        results[strategy] = train(TrainConfig(variant="gan", dataset="ring8", steps=5, batch_size=64,
                                            hidden_units=16, latent_dim=4, verbose=0,
                                            strategy=strategy, checkpoint_every=2,
                                            output_dir=str(tmp_path / strategy)), data=data)
-    assert runs["mirrored"].gan.distribute_strategy.num_replicas_in_sync == 2
-    for a, b in zip(runs["default"].gan.generator.get_weights(),
-                    runs["mirrored"].gan.generator.get_weights()):
+    assert results["mirrored"].gan.distribute_strategy.num_replicas_in_sync == 2
+    for a, b in zip(results["default"].gan.generator.get_weights(),
+                    results["mirrored"].gan.generator.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     # Checkpoints after steps 2 and 4, and at the end (step 5): the save counter numbers them.
-    state = tf.train.get_checkpoint_state(str(tmp_path / "mirrored" / "checkpoints"))
+    state = tf.train.get_checkpoint_state(str(tmp_path / "mirrored" / runs.CHECKPOINT_DIR))
     assert [os.path.basename(p) for p in state.all_model_checkpoint_paths] == [
         "ckpt-1", "ckpt-2", "ckpt-3"]

@@ -49,7 +49,27 @@ def test_bad_normalization_and_latent_dim():
 def test_layer_norm_discriminator_has_no_batch_norm():
     discriminator = networks.dcgan_discriminator((32, 32, 3), normalization="layer")
     kinds = {l.__class__.__name__ for l in discriminator.layers}
-    assert "LayerNormalization" in kinds and "BatchNormalization" not in kinds
+    assert "GroupNormalization" in kinds and "BatchNormalization" not in kinds
+
+
+def test_layer_norm_normalizes_each_sample_over_hwc_with_per_channel_scale():
+    # NumPy reference of Gulrajani et al.'s layer norm (tflib/ops/layernorm.py):
+    # y = (x - mean_hwc) / sqrt(var_hwc + 1e-5) * scale_c + offset_c, per sample.
+    discriminator = networks.dcgan_discriminator((16, 16, 1), 4, normalization="layer")
+    norm = discriminator.get_layer("conv_1_norm")
+    rng = np.random.default_rng(0)
+    channels = norm.gamma.shape[0]
+    assert norm.gamma.shape == norm.beta.shape == (channels,)
+    norm.gamma.assign(rng.normal(size=channels).astype("float32"))
+    norm.beta.assign(rng.normal(size=channels).astype("float32"))
+    # Per-sample scale and shift of the input: a per-pixel (channels-only) norm would
+    # differ at every pixel, a per-sample (H, W, C) one undoes them.
+    x = (rng.normal(size=(3, 4, 4, channels)) * [[[[1.0]]], [[[5.0]]], [[[0.01]]]] + 2.0)
+    x = x.astype("float32")
+    mean = x.mean(axis=(1, 2, 3), keepdims=True)
+    var = x.var(axis=(1, 2, 3), keepdims=True)
+    expected = (x - mean) / np.sqrt(var + 1e-5) * norm.gamma.numpy() + norm.beta.numpy()
+    np.testing.assert_allclose(norm(x).numpy(), expected, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("shape", [(2,), (8, 8, 1), (28, 28, 1)])

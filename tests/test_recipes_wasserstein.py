@@ -7,8 +7,10 @@ import keras
 import pytest
 
 from keras_gan import models
+from keras_gan.networks.spectral import SpectralNorm
 from trainers import recipes
 from trainers.train import TrainConfig, train
+from keras_gan import runs
 
 
 def _train(tmp_path, **fields):
@@ -17,14 +19,14 @@ def _train(tmp_path, **fields):
 
 
 def _sn_layers(model):
-    return [layer for layer in model.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    return [layer for layer in model.layers if isinstance(layer, SpectralNorm)]
 
 
 @pytest.mark.parametrize("variant", ["wgan", "wgan_gp", "lsgan", "sngan"])
 def test_recipe_trains_on_the_ring_with_its_defaults(variant, tmp_path):
     result = _train(tmp_path, variant=variant, dataset="ring8", steps=2)
     gan = result.gan
-    with open(tmp_path / "run" / "model.json", encoding="utf-8") as f:
+    with open(tmp_path / "run" / runs.FACTS_FILE, encoding="utf-8") as f:
         assert json.load(f)["variant"] == variant
     assert gan.step == 2 and gan.d_optimizer.iterations.numpy() == 2 * gan.d_steps
     if variant == "wgan":
@@ -62,7 +64,7 @@ def test_image_recipes_with_options(variant, architecture, tmp_path):
     if variant == "wgan_gp":  # layer-norm critic, the requested penalty weights
         assert (gan.gp_weight, gan.r1_gamma, gan.regularization_interval) == (5.0, 1.0, 4)
         assert set(result.history) >= {"d_loss", "g_loss", "gp", "r1"}
-        assert any(isinstance(layer, keras.layers.LayerNormalization) for layer in gan.discriminator.layers)
+        assert any(isinstance(layer, keras.layers.GroupNormalization) for layer in gan.discriminator.layers)
     else:  # 16x16: optimized block (3 SN convs), two plain blocks (2 each), dense
         assert len(_sn_layers(gan.discriminator)) == 3 + 2 * 2 + 1
         assert gan.generator.get_layer("block_1_add") is not None

@@ -106,3 +106,67 @@ def test_bad_options_are_named():
         _linear_gan(W, r1_gamma=-1)
     with pytest.raises(ValueError, match="regularization_interval.*Received: regularization_interval=0"):
         _linear_gan(W, regularization_interval=0)
+
+
+# ------------------------------------------------------------ R1 / R2 through DiffAugment
+
+
+def _linear_image_critic(w):
+    """f(x) = sum(w * x): grad_x f(T(x)) = T^T w for a linear view T."""
+    critic = keras.Sequential([keras.Input(w.shape), keras.layers.Flatten(),
+                               keras.layers.Dense(1, use_bias=False)])
+    critic.set_weights([w.reshape(-1, 1)])
+    return critic
+
+
+def test_r1_r2_differentiate_through_the_view_wrt_the_unaugmented_samples():
+    # Views: contrast T(x) = c (x - mean x) + mean x (c = 0.5, 0.6 per image), whose
+    # input gradient of sum(w * T(x)) is c w + (1 - c) mean(w); and a translation by
+    # (dy, dx) = (1, 0), (0, -2), whose gradient is w moved back, zero where it left.
+    from keras_gan import augment
+
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(4, 4, 1)).astype("float32")
+    critic = _linear_image_critic(w)
+    x = rng.normal(size=(2, 4, 4, 1)).astype("float32")
+    factors, shifts = np.array([0.5, 0.6], "float32"), np.array([[1, 0], [0, -2]], "int32")
+    terms = regularization.penalty_terms(
+        lambda samples, labels: critic(samples), x, None, x, None, step=tf.constant(0),
+        r1_gamma=2.0, r2_gamma=4.0, interval=1,
+        real_view=lambda v: augment.adjust_contrast(v, factors),
+        fake_view=lambda v: augment.translate(v, shifts),
+    )
+    contrast_grads = [c * w + (1 - c) * w.mean() for c in factors]
+    moved = [np.zeros_like(w), np.zeros_like(w)]
+    moved[0][:3] = w[1:]  # out[i] = x[i - 1]: d/dx[i] = w[i + 1]
+    moved[1][:, 2:] = w[:, :2]  # out[:, j] = x[:, j + 2]: d/dx[:, j] = w[:, j - 2]
+    r1 = 2.0 / 2 * np.mean([np.sum(g**2) for g in contrast_grads])
+    r2 = 4.0 / 2 * np.mean([np.sum(g**2) for g in moved])
+    assert float(terms["r1"]) == pytest.approx(r1, rel=1e-5)
+    assert float(terms["r2"]) == pytest.approx(r2, rel=1e-5)
+    assert abs(r1 - np.sum(w**2)) > 0.1 * r1  # w.r.t. T(x) it would be gamma / 2 * ||w||^2
+
+
+def test_train_step_takes_r1_through_diffaugment():
+    # A linear critic on 8x8 images with the "color" policy (one channel: saturation is
+    # the identity): D's view of image b is c_b (x - mean x) + mean x + d_b, so
+    # R1 = gamma / 2 * mean_b ||c_b (w - mean w) + mean w||^2. c_b is read off the
+    # step's own view of a probe (mean-zero pattern a: the view is c a + d).
+    rng = np.random.default_rng(1)
+    w = (rng.normal(size=(8, 8, 1)) + 0.5).astype("float32")
+    keras.utils.set_random_seed(0)
+    gan = models.GAN(networks.mlp_generator(4, (8, 8, 1), hidden_units=(8,)), _linear_image_critic(w),
+                     augment="color", r1_gamma=2.0)
+    gan.compile(g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0))
+    images = rng.uniform(-1, 1, size=(16, 8, 8, 1)).astype("float32")
+    a = np.tile(np.array([[1.0, -1.0], [0.5, -0.5]], "float32"), (4, 4))[None, :, :, None]
+    from keras_gan.models import base
+
+    view = gan.augment_samples(tf.constant(np.repeat(a, 16, axis=0)), gan._step_seed(0), base._AUGMENT_REAL)
+    c = (view.numpy()[:, 0, 0, 0] - view.numpy()[:, 0, 1, 0]) / 2.0
+    assert np.ptp(c) > 0.3  # per-image factors in [0.5, 1.5)
+    history = gan.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), epochs=1, verbose=0).history
+    m = w.mean()
+    expected = 2.0 / 2 * np.mean([np.sum((cb * (w - m) + m) ** 2) for cb in c])
+    assert history["r1"][0] == pytest.approx(expected, rel=1e-4)
+    assert abs(expected - np.sum(w**2)) > 0.05 * expected  # the old value, w.r.t. T(x)

@@ -16,6 +16,7 @@ from keras_gan.checkpoints import gan_checkpoint
 from keras_gan.models.stylegan2 import StyleGAN2, path_lengths
 from keras_gan.networks import stylegan2 as sg
 from tests.helpers import two_cpu_strategy
+from keras_gan import runs
 
 
 def tiny_generator(size=8, latent_dim=4, w_dim=6, **kwargs):
@@ -236,12 +237,12 @@ def test_style_mixing_switches_ws_at_the_crossover_layer():
     assert sorted(set(readers)) == list(range(6))
     assert list(generator.conv_style_index) == [0, 1, 2, 3, 4] and list(generator.rgb_style_index) == [1, 3, 5]
 
-    # The training call (dict input) is synthesis(mix_styles(...)) with seeded noise.
+    # The dict input is synthesis(mix_styles(...)) with seeded noise; an inference call
+    # (training=False: the sampling prior of metrics) returns it finished (clipped).
     seed = tf.constant([3, 4])
-    trained = generator({"z": z1, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}, training=False)
-    np.testing.assert_allclose(
-        trained, generator.synthesis(tf.constant(ws), noise_mode="random", noise_seed=seed), atol=1e-6
-    )
+    inferred = generator({"z": z1, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}, training=False)
+    raw = generator.synthesis(tf.constant(ws), noise_mode="random", noise_seed=seed)
+    np.testing.assert_allclose(inferred, generator.finish(raw), atol=1e-6)
 
 
 def test_mixing_probability_and_cutoff_distribution():
@@ -483,14 +484,14 @@ def test_keras_gan_train_cli_runs_stylegan2(tmp_path):
         "--output-dir", str(out), "--verbose", "0", "--num-samples", "4",
     ])
     assert code == 0
-    for name in ("config.json", "model.json", "generator.keras", "ema_generator.keras", "losses.csv"):
+    for name in (runs.CONFIG_FILE, runs.FACTS_FILE, runs.GENERATOR_FILE, runs.EMA_GENERATOR_FILE, runs.LOSSES_CSV):
         assert (out / name).exists(), name
-    config = json.loads((out / "config.json").read_text())
+    config = json.loads((out / runs.CONFIG_FILE).read_text())
     assert config["g_lr"] == 0.0025 and config["beta_1"] == 0.0 and config["beta_2"] == 0.99
     assert config["mapping_layers"] == 1 and config["regularization_interval"] == 16
-    facts = json.loads((out / "model.json").read_text())
+    facts = json.loads((out / runs.FACTS_FILE).read_text())
     assert facts["variant"] == "stylegan2" and facts["image_shape"] == [16, 16, 1] and facts["step"] == 2
-    generator = keras.saving.load_model(out / "ema_generator.keras")
+    generator = keras.saving.load_model(out / runs.EMA_GENERATOR_FILE)
     images = generator(np.zeros((2, 64), "float32")).numpy()
     assert images.shape == (2, 16, 16, 1) and np.abs(images).max() <= 1.0
     # Images of a size the synthesis network cannot make: a clear error.
@@ -510,6 +511,9 @@ def test_generator_exports_to_onnx_and_matches(tmp_path):
     path = tmp_path / "model.onnx"
     export.to_onnx(gan, str(path))  # verifies against the EMA generator before publishing
     assert export.read_metadata(str(path))["variant"] == "stylegan2"
+    # The run's facts say it trains with random noise; the export computes with "const".
+    assert gan.describe()["synthesis_noise"] == "random"
+    assert export.read_metadata(str(path))["synthesis_noise"] == "const"
     import onnxruntime
 
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan.models.stylegan2 import StyleGAN2, path_lengths
+from keras_gan.models.stylegan2 import StyleGAN2, ema_beta, ema_decay_for_half_life, path_lengths
 from keras_gan.networks import stylegan2 as sg
 from tests.helpers import ring_points
 from tests.helpers_variants import (
@@ -252,8 +252,46 @@ def test_recipe_builds_the_toy_edition_on_2d_data_and_the_image_net_on_images():
     image = recipe.build((8, 8, 1), {**recipes.defaults("stylegan2", "image"), "seed": 0,
                                      "mapping_layers": 1, "base_filters": 8})
     assert isinstance(image.generator, sg.StyleGAN2Generator) and image.image_shape == (8, 8, 1)
+    # EMA: half-life 10k images at the configured batch, ADA's ramp-up 0.05; --ema-decay
+    # (the config's ema_decay) is the model's steady-state decay when given.
+    assert image.ema_decay == pytest.approx(0.5 ** (32 / 10_000)) and image.ema_rampup == 0.05
+    image = recipe.build((8, 8, 1), {**recipes.defaults("stylegan2", "image"), "seed": 0,
+                                     "mapping_layers": 1, "base_filters": 8, "batch_size": 64})
+    assert image.ema_decay == pytest.approx(0.5 ** (64 / 10_000))
+    image = recipe.build((8, 8, 1), {**recipes.defaults("stylegan2", "image"), "seed": 0,
+                                     "mapping_layers": 1, "base_filters": 8, "ema_decay": 0.999})
+    assert image.ema_decay == 0.999 and image.get_config()["ema_rampup"] == 0.05
     with pytest.raises(ValueError, match="stylegan2.*power-of-two.*ring8.*Received: data of element shape \\(28, 28, 1\\)"):
         recipe.build((28, 28, 1), {**recipes.defaults("stylegan2", "image"), "seed": 0})
+
+
+# --------------------------------------------------------------------------- EMA
+
+
+@pytest.mark.parametrize("batch", [32, 64])
+def test_ema_beta_follows_stylegan2_ada_half_life_and_rampup(batch):
+    # ADA's training loop: ema_nimg = min(10k, cur_nimg * 0.05), beta = 0.5 ** (batch /
+    # ema_nimg), cur_nimg = step * batch the images seen before the update.
+    decay = ema_decay_for_half_life(batch)
+    assert decay == pytest.approx(0.5 ** (batch / 10_000))
+    for step in (0, 1, 2, 10, 100, 1000, 3124, 3125, 6249, 6250, 6251, 20_000):
+        nimg = min(10_000, step * batch * 0.05)
+        expected = 0.5 ** (batch / nimg) if nimg > 0 else 0.0
+        assert float(ema_beta(step, decay, 0.05)) == pytest.approx(expected, rel=1e-5, abs=1e-12), step
+    assert float(ema_beta(7, decay, None)) == pytest.approx(decay)
+
+
+def test_model_ema_starts_as_a_copy_of_g_and_ramps_up():
+    points, _ = ring_points(8)
+    gan = tiny_toy_stylegan2(run_eagerly=True, ema_decay=ema_decay_for_half_life(8), ema_rampup=0.05)
+    gan.fit(tf.data.Dataset.from_tensor_slices(points).batch(8), epochs=1, verbose=0)
+    # Update 0 has beta 0: the EMA holds G's weights after the first step.
+    for ema, weight in zip(gan.ema_weights, gan.generator.weights):
+        np.testing.assert_array_equal(ema.numpy(), weight.numpy())
+    gan.fit(tf.data.Dataset.from_tensor_slices(points).batch(8).repeat(4), epochs=1, verbose=0)
+    assert float(gan.ema_beta()) == pytest.approx(0.5 ** (1 / (4 * 0.05)), rel=1e-5)  # update 4
+    with pytest.raises(ValueError, match="`ema_rampup` must be a positive number or None. Received: ema_rampup=0"):
+        tiny_toy_stylegan2(ema_decay=0.99, ema_rampup=0)
 
 
 # --------------------------------------------------------------------------- training

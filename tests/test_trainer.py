@@ -11,7 +11,9 @@ from PIL import Image
 
 from keras_gan import data as gan_data
 from trainers import cli
+from tests.test_tensorboard import read_events
 from trainers.train import TrainConfig, TrainingDiverged, train
+from keras_gan import runs
 
 
 def _ring(n=1024):
@@ -28,7 +30,7 @@ def _config(tmp_path, name="run", **overrides):
 def _generator_weights(run_dir):
     import keras
 
-    return keras.saving.load_model(os.path.join(run_dir, "generator.keras")).get_weights()
+    return keras.saving.load_model(os.path.join(run_dir, runs.GENERATOR_FILE)).get_weights()
 
 
 def test_digits_run_directory_has_everything(tmp_path):
@@ -36,17 +38,17 @@ def test_digits_run_directory_has_everything(tmp_path):
     config = TrainConfig(dataset="digits", image_size=16, output_dir=str(out), steps=3,
                          batch_size=16, base_filters=8, num_samples=16, verbose=0)
     result = train(config)
-    for name in ("config.json", "model.json", "losses.csv", "losses.png", "generator.keras",
+    for name in (runs.CONFIG_FILE, runs.FACTS_FILE, runs.LOSSES_CSV, runs.LOSSES_PLOT, runs.GENERATOR_FILE,
                  "samples/epoch_0001.png", "checkpoints/checkpoint"):
         assert (out / name).exists(), name
-    saved = json.loads((out / "config.json").read_text())
+    saved = json.loads((out / runs.CONFIG_FILE).read_text())
     assert saved["variant"] == "dcgan" and saved["image_size"] == 16 and saved["steps"] == 3
-    facts = json.loads((out / "model.json").read_text())
+    facts = json.loads((out / runs.FACTS_FILE).read_text())
     assert facts["image_shape"] == [16, 16, 1] and facts["step"] == 3
-    grid = Image.open(out / "samples" / "epoch_0001.png")
+    grid = Image.open(out / runs.SAMPLES_DIR / "epoch_0001.png")
     # 16 images of 16x16 as a 4x4 grid with 2-pixel padding: 4 * 18 + 2 = 74.
     assert grid.size == (74, 74)
-    rows = list(csv.DictReader(open(out / "losses.csv")))
+    rows = list(csv.DictReader(open(out / runs.LOSSES_CSV)))
     assert len(rows) == 1 and np.isfinite(float(rows[0]["d_loss"]))
     assert result.history["g_loss"][0] == pytest.approx(float(rows[0]["g_loss"]), rel=1e-5)
 
@@ -60,8 +62,8 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
     for a, b in zip(_generator_weights(whole.output_dir), _generator_weights(resumed.output_dir)):
         np.testing.assert_allclose(a, b, atol=1e-6)
     # The loss log continues instead of restarting: epochs 1..3, equal to the whole run's.
-    rows = list(csv.DictReader(open(tmp_path / "split" / "losses.csv")))
-    whole_rows = list(csv.DictReader(open(tmp_path / "whole" / "losses.csv")))
+    rows = list(csv.DictReader(open(tmp_path / "split" / runs.LOSSES_CSV)))
+    whole_rows = list(csv.DictReader(open(tmp_path / "whole" / runs.LOSSES_CSV)))
     assert [r["epoch"] for r in rows] == ["0", "1", "2"]
     np.testing.assert_allclose([float(r["d_loss"]) for r in rows],
                                [float(r["d_loss"]) for r in whole_rows], rtol=1e-5)
@@ -70,10 +72,10 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
 def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
     data = _ring()
     train(_config(tmp_path, epochs=1), data=data)
-    good = tf.train.latest_checkpoint(str(tmp_path / "run" / "checkpoints"))
+    good = tf.train.latest_checkpoint(str(tmp_path / "run" / runs.CHECKPOINT_DIR))
     with pytest.raises(TrainingDiverged, match=r"non-finite loss .* last good checkpoint is kept: .*ckpt-1"):
         train(_config(tmp_path, epochs=3, resume=True, g_lr=1e30, d_lr=1e30), data=data)
-    assert tf.train.latest_checkpoint(str(tmp_path / "run" / "checkpoints")) == good
+    assert tf.train.latest_checkpoint(str(tmp_path / "run" / runs.CHECKPOINT_DIR)) == good
 
 
 def test_mirrored_strategy_run(tmp_path):
@@ -92,10 +94,10 @@ def test_existing_run_directory_is_not_overwritten(tmp_path):
 def test_resume_with_a_different_configuration_is_refused(tmp_path):
     data = _ring(256)
     train(_config(tmp_path, epochs=1), data=data)
-    before = (tmp_path / "run" / "config.json").read_text()
+    before = (tmp_path / "run" / runs.CONFIG_FILE).read_text()
     with pytest.raises(ValueError, match="different configuration .*latent_dim: run has 8, got 4"):
         train(_config(tmp_path, epochs=2, resume=True, latent_dim=4), data=data)
-    assert (tmp_path / "run" / "config.json").read_text() == before
+    assert (tmp_path / "run" / runs.CONFIG_FILE).read_text() == before
 
 
 def test_bad_configuration_errors(tmp_path):
@@ -131,7 +133,7 @@ def test_cli_train_then_sample(tmp_path, capsys):
     assert cli.main(["sample", "--run-dir", str(out), "--num-samples", "100"]) == 0
     assert (out / "sample.png").exists()
     assert cli.main(["sample", "--run-dir", str(tmp_path)]) == 2
-    assert "model.json" in capsys.readouterr().err
+    assert runs.FACTS_FILE in capsys.readouterr().err
 
 
 def test_metrics_every_writes_curves_and_keeps_them_on_resume(tmp_path):
@@ -145,17 +147,22 @@ def test_metrics_every_writes_curves_and_keeps_them_on_resume(tmp_path):
     first = train(config(1))
     assert np.isfinite(first.history["fid"][0]) and first.history["fid"][0] > 0
     resumed = train(config(2, resume=True))
-    rows = list(csv.DictReader(open(out / "metrics.csv")))
+    rows = list(csv.DictReader(open(out / runs.METRICS_CSV)))
     assert [r["epoch"] for r in rows] == ["1", "2"]  # epoch 1's row survived the resume
     assert float(rows[0]["fid"]) == pytest.approx(first.history["fid"][0], rel=1e-6)
     assert float(rows[1]["fid"]) == pytest.approx(resumed.history["fid"][-1], rel=1e-6)
+    # TensorBoard holds the same metric values, one point per epoch across the resume.
+    scalars, _ = read_events(out / "tensorboard")
+    for name in ("fid", "kid"):
+        assert [v for _, v in scalars[f"metrics/{name}"]] == pytest.approx(
+            [float(r[name]) for r in rows], rel=1e-6)
     assert all(np.isfinite(float(r["kid"])) for r in rows)
     # The domain classifier is trained once and cached in the run directory.
     assert (out / "domain_classifier.keras").exists()
     width, height = Image.open(out / "metrics.png").size
     assert width > height > 0  # losses panel + one panel per metric, side by side
     # losses.csv keeps only the loss columns (metrics live in metrics.csv).
-    assert "fid" not in open(out / "losses.csv").readline()
+    assert "fid" not in open(out / runs.LOSSES_CSV).readline()
 
 
 def test_metrics_every_is_refused_on_toy_data(tmp_path):

@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "evaluate": ("trainers.evaluate", "Compute FID, KID, IS, precision/recall, Parzen for a run."),
     "export": ("export.cli", "Export a generator to SavedModel (TF Serving) and ONNX."),
     "launch": ("trainers.launch", "Run `train` as N local multi-worker processes (TF_CONFIG)."),
+    "impute": ("trainers.impute", "Complete a CSV table's missing cells with GAIN."),
 }
 
 

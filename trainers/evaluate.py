@@ -3,6 +3,7 @@ log-likelihood of a run directory's generator, written to RUN_DIR/metrics.json w
 protocol (extractor, weights sha256, sample counts, split, resize) and printed as a table.
 """
 
+from keras_gan import runs
 from keras_gan.metrics import evaluation
 from trainers import strategies
 
@@ -51,5 +52,5 @@ def run(args):
         progress=args.progress, output=args.output, domain_epochs=args.domain_epochs,
         strategy=None if args.strategy == "default" else strategies.make_strategy(args.strategy))
     print(evaluation.format_table(report))
-    print(f"Wrote {args.output or args.run_dir + '/metrics.json'}")
+    print(f"Wrote {args.output or runs.RunDirectory(args.run_dir).metrics_report}")
     return 0

@@ -7,10 +7,11 @@ The run directory holds everything to resume exactly and everything to look at:
     checkpoints/         G, D, both optimizers, EMA weights, data position (epoch, batch)
     samples/epoch_XXXX.png   samples from fixed noise after each epoch
     losses.csv, losses.png   logged losses per epoch
+    tensorboard/         TensorBoard events: losses, penalties, metrics, learning rates per
+                         epoch at the global step, sample grids (not with --no-tensorboard)
     generator.keras      the final generator (and ema_generator.keras with EMA)
 """
 
-import csv
 import dataclasses
 import json
 import math
@@ -26,6 +27,7 @@ import tensorflow as tf
 from keras_gan import callbacks as gan_callbacks
 from keras_gan import data as gan_data
 from keras_gan import precision as gan_precision
+from keras_gan import runs
 from keras_gan.checkpoints import gan_checkpoint
 from trainers import distributed, recipes
 from trainers.strategies import (
@@ -82,6 +84,8 @@ class TrainConfig:
         sync_batch_norm: bool. Batch-norm statistics over the global batch across
             replicas. Defaults to False.
         connect_timeout: float. Seconds a multi-worker run waits for all workers.
+        tensorboard: bool. Write TensorBoard events to `<output_dir>/tensorboard/`
+            (`keras_gan.callbacks.TensorBoardLogger`; the chief only). Defaults to True.
         options: dict. Variant-specific settings of the recipe (e.g. `gp_weight`),
             overriding its defaults; unknown keys are an error.
     """
@@ -119,6 +123,7 @@ class TrainConfig:
     metrics: str = "fid"
     metrics_extractor: str = "domain"
     metrics_samples: int = 1000
+    tensorboard: bool = True
     options: dict = dataclasses.field(default_factory=dict)
 
 
@@ -179,33 +184,6 @@ def _check_resumable(saved, resolved):
         )
 
 
-def _read_csv_rows(path):
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def _read_history(csv_path):
-    history = {}
-    for row in _read_csv_rows(csv_path):
-        for key, value in row.items():
-            # CSVLogger writes "NA" for val_* columns when there is no validation data.
-            if key != "epoch" and value not in ("NA", "", None):
-                history.setdefault(key, []).append(float(value))
-    return history
-
-
-def _truncate_csv(csv_path, epochs_kept):
-    """Drops CSV rows of epochs after the checkpoint being resumed (they will be redone)."""
-    if not os.path.exists(csv_path):
-        return
-    with open(csv_path, encoding="utf-8") as f:
-        lines = f.readlines()
-    with open(csv_path, "w", encoding="utf-8") as f:
-        f.writelines(lines[: 1 + epochs_kept])
-
-
 def train(config, data=None):
     """Trains per `config` and returns a `RunResult`.
 
@@ -257,16 +235,15 @@ def train(config, data=None):
     if kind == "image":
         resolved["image_size"] = int(data.images.shape[1])
     run_dir = resolved["output_dir"]
-    config_path = os.path.join(run_dir, "config.json")
+    run = runs.RunDirectory(run_dir)
 
     if config.resume:
-        if not os.path.exists(config_path):
+        if not run.holds_run():
             raise ValueError(
-                f"Cannot resume: {config_path!r} does not exist. Received: output_dir={run_dir!r}"
+                f"Cannot resume: {run.config_path!r} does not exist. Received: output_dir={run_dir!r}"
             )
-        with open(config_path, encoding="utf-8") as f:
-            _check_resumable(json.load(f), resolved)
-    elif chief and os.path.exists(config_path):
+        _check_resumable(run.read_config(), resolved)
+    elif chief and run.holds_run():
         # (Only the chief checks: the others may start after it wrote config.json.)
         raise ValueError(
             f"Run directory {run_dir!r} already holds a run. Pass --resume to continue it or "
@@ -335,14 +312,9 @@ def _metrics_callback(resolved, data, out, start_epoch):
         output_dir=out, seed=resolved["seed"],
     )
     # A resumed run keeps the curves so far (rows of the epochs kept by the checkpoint).
-    previous = _read_csv_rows(os.path.join(out, "metrics.csv"))
-    callback.history = [
-        {k: (int(v) if k == "epoch" else float(v)) for k, v in row.items() if v not in ("", None)}
-        for row in previous if int(row["epoch"]) <= start_epoch
-    ]
-    callback.loss_history = {
-        name: values[:start_epoch] for name, values in _read_history(os.path.join(out, "losses.csv")).items()
-    }
+    run = runs.RunDirectory(out)
+    callback.history = run.read_metrics_rows(up_to_epoch=start_epoch)
+    callback.loss_history = {name: values[:start_epoch] for name, values in run.read_losses().items()}
     return callback
 
 
@@ -387,12 +359,14 @@ def restore_latest(checkpoint, directory):
 def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_batch,
            steps_per_epoch, total_steps):
     gan, position = _build(recipe, data, resolved, strategy)
+    # Before anything is written: real data outside G's range would waste the whole run.
+    gan.check_real_batch(data.images[:global_batch])
     checkpoint = gan_checkpoint(gan, position["epoch"])
     checkpoint.batch = position["batch"]
 
     start_epoch = start_batch = 0
     if config.resume:
-        restore_latest(checkpoint, os.path.join(run_dir, "checkpoints"))
+        restore_latest(checkpoint, runs.RunDirectory(run_dir).checkpoint_dir)
         # The checkpoint restores the optimizers' learning rates too; the resumed run's
         # configuration decides them (resuming with a lower rate is a common move).
         for optimizer, key in ((gan.g_optimizer, "g_lr"), (gan.d_optimizer, "d_lr")):
@@ -400,15 +374,14 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
                 optimizer.learning_rate = resolved[key]
         start_epoch = int(position["epoch"].numpy())
         start_batch = int(position["batch"].numpy())
-    os.makedirs(out, exist_ok=True)
-    gan_callbacks.write_json(os.path.join(out, "config.json"), resolved)
-    csv_path = os.path.join(out, "losses.csv")
+    run = runs.RunDirectory(out)
+    run.write_config(resolved)
+    csv_path = run.losses_csv
     if config.resume and out == run_dir:
-        _truncate_csv(csv_path, start_epoch)
+        run.truncate_losses(start_epoch)
 
-    checkpoint_dir = os.path.join(out, "checkpoints")
+    checkpoint_dir = run.checkpoint_dir
     manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
-    facts_path = os.path.join(out, "model.json")
 
     def save(epoch, batch, logs):
         if any(not math.isfinite(v) for v in logs.values()):
@@ -416,10 +389,10 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
         position["epoch"].assign(epoch)
         position["batch"].assign(batch)
         manager.save()
-        gan_callbacks.write_json(facts_path, gan.describe())
+        run.write_facts(gan.describe())
 
     sample_grid = gan_callbacks.SampleGrid(
-        os.path.join(out, "samples"),
+        run.samples_dir,
         num_samples=resolved["num_samples"] if kind == "image" else 2000,
         seed=resolved["seed"],
         reference=data.images[:2000] if kind == "toy" else None,
@@ -428,7 +401,7 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
     callbacks = [
         stop_on_nan,
         keras.callbacks.CSVLogger(csv_path, append=start_epoch > 0 or start_batch > 0),
-        gan_callbacks.LossCurves(os.path.join(out, "losses.png"), history=_read_history(csv_path)),
+        gan_callbacks.LossCurves(run.losses_plot, history=run.read_losses()),
         sample_grid,
     ]
 
@@ -450,6 +423,13 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
 
     if resolved["metrics_every"] and out == run_dir:
         callbacks.append(_metrics_callback(resolved, data, out, start_epoch))
+    if resolved.get("tensorboard", True) and out == run_dir:
+        # After the metrics callback, whose values it logs; only the chief (out == run_dir)
+        # writes. A resume drops events past the checkpoint, which are trained again.
+        start = start_epoch * steps_per_epoch + start_batch
+        callbacks.append(gan_callbacks.TensorBoardLogger(
+            os.path.join(out, runs.TENSORBOARD_DIR), sample_grid=sample_grid, initial_step=start,
+            purge_after_step=start if config.resume else None))
 
     history = distributed.run_loop(
         gan,
@@ -473,21 +453,8 @@ def _train(config, data, recipe, resolved, kind, strategy, run_dir, out, global_
             f"The last good checkpoint is kept: {latest or 'none (no epoch finished)'}. "
             "Lower the learning rates or check the data."
         )
-    _save_final(gan, out)
+    run.save_generators(gan)
     return RunResult(run_dir, history, gan, start_epoch, sample_grid.last_path if out == run_dir else None)
-
-
-def _save_final(gan, out):
-    gan_callbacks.write_json(os.path.join(out, "model.json"), gan.describe())
-    _save_model_atomic(gan.generator, os.path.join(out, "generator.keras"))
-    if gan.ema_generator is not None:
-        _save_model_atomic(gan.ema_generator, os.path.join(out, "ema_generator.keras"))
-
-
-def _save_model_atomic(model, path):
-    tmp = path[: -len(".keras")] + ".tmp.keras"
-    model.save(tmp)
-    os.replace(tmp, path)
 
 
 def config_from_args(args):
@@ -556,12 +523,18 @@ def add_arguments(parser):
                         "cache (never downloaded). Default: domain.")
     parser.add_argument("--metrics-samples", dest="metrics_samples", type=int, default=1000,
                         help="Generated (and real) images per evaluation. Default: 1000.")
+    parser.add_argument("--no-tensorboard", dest="tensorboard", action="store_false",
+                        help="Do not write TensorBoard events to <output-dir>/tensorboard/.")
     parser.add_argument("--option", action="append", metavar="KEY=VALUE",
                         help="A variant-specific setting of the recipe, e.g. gp_weight=10 "
                         "(repeatable).")
 
 
 def run(args):
+    if args.variant == "gain":  # tables with missing cells: trainers/impute.py trains it
+        from trainers import impute
+
+        return impute.train_from_args(args)
     config = config_from_args(args)
     if config.strategy == "mirrored":
         _split_cpu_if_alone()

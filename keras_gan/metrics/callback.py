@@ -9,9 +9,7 @@ import tensorflow as tf
 import keras
 from keras_gan.metrics.evaluation import _with_pixels, compute_metrics, parse_metrics
 from keras_gan.metrics.streaming import dataset_features, generator_features
-
-METRICS_PLOT = "metrics.png"
-METRICS_CSV = "metrics.csv"
+from keras_gan.runs import METRICS_CSV, METRICS_PLOT
 
 
 class MetricsCallback(keras.callbacks.Callback):
@@ -40,6 +38,9 @@ class MetricsCallback(keras.callbacks.Callback):
             `ema_generator` when it has one, else its `generator`.
         latent_dim: int. Defaults to the model's `latent_dim`.
         num_classes: int. Defaults to the model's `num_classes`.
+        (Without `latent_dim` and `num_classes`, a keras_gan model's generator gets the
+        inputs of its training prior, `GAN.sample_prior`: InfoGAN's one-hot and uniform
+        codes, StyleGAN2's random noise inputs; with them, z ~ N(0, I).)
         seed: int. Noise seed. Defaults to 0.
         strategy: tf.distribute.Strategy. For feature extraction. Defaults to None.
         **metric_options: passed to `compute_metrics` (e.g. `kid_subset_size=100`).
@@ -92,6 +93,9 @@ class MetricsCallback(keras.callbacks.Callback):
 
     def evaluate(self):
         """Computes the metrics now; returns `{name: value}`."""
+        prior = None
+        if self.latent_dim is None and self.num_classes is None:
+            prior = getattr(self.model, "sample_prior", None)
         generator, latent_dim, num_classes = self._generator_facts()
         if self._real is None:
             real = dataset_features(self._extract, self.real_data, strategy=self.strategy,
@@ -99,7 +103,8 @@ class MetricsCallback(keras.callbacks.Callback):
             self._real = {key: value[:self.num_samples] for key, value in real.items()}
         fake = generator_features(self._extract, generator, self.num_samples, latent_dim,
                                   batch_size=self.batch_size, num_classes=num_classes,
-                                  seed=self.seed, strategy=self.strategy, progress=False)
+                                  seed=self.seed, strategy=self.strategy, progress=False,
+                                  prior=prior)
         values, _ = compute_metrics(self._real, fake, self.metric_names, seed=self.seed,
                                     **self.metric_options)
         return values

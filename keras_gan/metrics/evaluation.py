@@ -12,7 +12,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
-import keras
+from keras_gan import runs
 from keras_gan.metrics.distances import frechet_distance, kernel_distance
 from keras_gan.metrics.extractors import (
     file_sha256,
@@ -27,7 +27,7 @@ from keras_gan.metrics.streaming import dataset_features, generator_features
 METRICS = ("fid", "kid", "is", "pr", "dc", "parzen")
 DEFAULT_METRICS = ("fid", "kid", "is", "pr")
 EXTRACTORS = ("inception", "domain")
-METRICS_FILE = "metrics.json"
+METRICS_FILE = runs.METRICS_REPORT
 
 
 def parse_metrics(metrics):
@@ -113,8 +113,8 @@ def compute_metrics(real, fake, metrics=DEFAULT_METRICS, *, kid_subset_size=1000
 
 
 def evaluate_generator(generator, real_dataset, *, extractor, metrics=DEFAULT_METRICS,
-                       num_samples=10000, latent_dim, num_classes=None, batch_size=64,
-                       seed=0, strategy=None, progress=True, **metric_options):
+                       num_samples=10000, latent_dim=None, num_classes=None, batch_size=64,
+                       seed=0, strategy=None, progress=True, facts=None, **metric_options):
     """Streams real and generated images through `extractor` and computes `metrics`.
 
     Args:
@@ -124,12 +124,16 @@ def evaluate_generator(generator, real_dataset, *, extractor, metrics=DEFAULT_ME
         metrics: sequence of names among `METRICS`. Defaults to fid, kid, is, pr.
         num_samples: int. Generated images, and at most this many real ones. Defaults to
             10000.
-        latent_dim: int. Size of z.
-        num_classes: int. For a conditional generator. Defaults to None.
+        latent_dim: int. Size of z (z ~ N(0, I)) when no `facts` are given.
+        num_classes: int. For a conditional generator without `facts`. Defaults to None.
         batch_size: int. Generation batch. Defaults to 64.
         seed: int. Noise and KID subset seed. Defaults to 0.
         strategy: tf.distribute.Strategy. Defaults to None.
         progress: bool. Progress bars. Defaults to True.
+        facts: dict or None. The model's facts (`GAN.describe()`, a run's model.json):
+            the generator then gets the inputs of its training prior
+            (`keras_gan.sampling.prior_inputs`: InfoGAN's codes, StyleGAN2's random noise
+            inputs, balanced labels). Defaults to None.
         **metric_options: passed to `compute_metrics`.
 
     Returns:
@@ -143,24 +147,30 @@ def evaluate_generator(generator, real_dataset, *, extractor, metrics=DEFAULT_ME
     extract = _with_pixels(extractor) if "parzen" in metrics else extractor
     real = dataset_features(extract, real_dataset, strategy=strategy, progress=progress)
     real = {key: value[:num_samples] for key, value in real.items()}
+    prior = None
+    if facts is not None:
+        from keras_gan import sampling
+
+        def prior(n, prior_seed):
+            return sampling.prior_inputs(facts, n, seed=prior_seed)
     fake = generator_features(extract, generator, num_samples, latent_dim,
                               batch_size=batch_size, num_classes=num_classes, seed=seed,
-                              strategy=strategy, progress=progress)
+                              strategy=strategy, progress=progress, prior=prior)
     values, protocol = compute_metrics(real, fake, metrics, seed=seed, **metric_options)
     protocol.update({
         "extractor": extractor.protocol if extractor is not None else {"name": "pixels"},
         "num_real": int(len(next(iter(real.values())))), "num_fake": int(num_samples),
-        "seed": seed, "batch_size": batch_size, "noise": "z ~ N(0, I), stateless by seed",
-        "labels": None if num_classes is None else "balanced: i % num_classes"})
+        "seed": seed, "batch_size": batch_size})
+    if facts is not None:
+        from keras_gan import sampling
+
+        protocol["noise"] = sampling.describe_prior(facts)
+        protocol["labels"] = "balanced: i % num_classes" if facts.get("num_classes") else None
+    else:
+        protocol["noise"] = "z ~ N(0, I), stateless by seed"
+        protocol["labels"] = None if num_classes is None else "balanced: i % num_classes"
     return values, protocol
 
-
-def _read_json(path, what):
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"`run_dir` has no {what} ({os.path.basename(path)}); it must be "
-                                f"a directory written by `keras-gan train`. Missing: {path}")
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 def make_extractor(name, run_dir, dataset, *, image_size=None, data_dir=None,
@@ -216,7 +226,6 @@ def evaluate_run(run_dir, *, metrics=DEFAULT_METRICS, num_samples=10000,
         dict: the report written, {"metrics": values, "protocol": ..., ...}.
     """
     from keras_gan import data
-    import keras_gan.networks  # noqa: F401  (registers custom layers for loading)
 
     metrics = parse_metrics(metrics)
     if extractor not in EXTRACTORS:
@@ -225,21 +234,16 @@ def evaluate_run(run_dir, *, metrics=DEFAULT_METRICS, num_samples=10000,
     if not os.path.isdir(run_dir):
         raise FileNotFoundError(f"`run_dir` must be an existing run directory. Received: "
                                 f"run_dir={run_dir!r}")
-    config = _read_json(os.path.join(run_dir, "config.json"), "training config")
-    facts = _read_json(os.path.join(run_dir, "model.json"), "model facts")
+    run = runs.RunDirectory(run_dir)
+    config = run.read_config()
+    facts = run.read_facts()
     dataset = dataset or config.get("dataset")
     if not dataset:
         raise ValueError("`dataset` is not in the run's config.json: pass it. Received: "
                          "dataset=None")
     data_dir = data_dir or config.get("data_dir")
     image_shape = [int(v) for v in facts["image_shape"]]
-    ema_path = os.path.join(run_dir, "ema_generator.keras")
-    if use_ema is None:
-        use_ema = os.path.isfile(ema_path)
-    generator_path = ema_path if use_ema else os.path.join(run_dir, "generator.keras")
-    if not os.path.isfile(generator_path):
-        raise FileNotFoundError(f"`run_dir` has no generator: {generator_path} is missing.")
-    generator = keras.models.load_model(generator_path, compile=False)
+    generator, generator_path = run.load_generator(use_ema)
 
     real = data.load_arrays(dataset, image_size=image_shape[0], channels=image_shape[-1],
                             split=split, data_dir=data_dir, num_examples=num_samples)
@@ -253,9 +257,8 @@ def evaluate_run(run_dir, *, metrics=DEFAULT_METRICS, num_samples=10000,
             seed=seed)
     values, protocol = evaluate_generator(
         generator, real_dataset, extractor=feature_extractor, metrics=metrics,
-        num_samples=num_samples, latent_dim=int(facts["latent_dim"]),
-        num_classes=facts.get("num_classes"), batch_size=batch_size, seed=seed,
-        strategy=strategy, progress=progress)
+        num_samples=num_samples, batch_size=batch_size, seed=seed, strategy=strategy,
+        progress=progress, facts=facts)
     protocol.update({
         "dataset": os.fspath(dataset), "split": split, "image_shape": image_shape,
         "generator": os.path.basename(generator_path),
@@ -264,7 +267,7 @@ def evaluate_run(run_dir, *, metrics=DEFAULT_METRICS, num_samples=10000,
               "step": facts.get("step"), "variant": facts.get("variant"),
               "created": datetime.datetime.now(datetime.timezone.utc).isoformat(
                   timespec="seconds")}
-    output = output or os.path.join(run_dir, METRICS_FILE)
+    output = output or run.metrics_report
     with open(output, "w", encoding="utf-8") as handle:
         json.dump(report, handle, indent=2, default=_json_default)
     return report

@@ -113,8 +113,8 @@ def noise_dataset(num_samples, latent_dim, batch_size, num_classes=None, seed=0)
     return tf.data.Dataset.range(num_samples).batch(batch_size).map(make)
 
 
-def generator_features(extractor, generator, num_samples, latent_dim, batch_size=64,
-                       num_classes=None, seed=0, strategy=None, progress=True):
+def generator_features(extractor, generator, num_samples, latent_dim=None, batch_size=64,
+                       num_classes=None, seed=0, strategy=None, progress=True, prior=None):
     """Features of `num_samples` generated images, generated and extracted batch by batch.
 
     Args:
@@ -122,7 +122,7 @@ def generator_features(extractor, generator, num_samples, latent_dim, batch_size
         generator: callable. z `[B, latent_dim]` -> images `[B, H, W, C]` in [-1, 1];
             a conditional generator is called as `generator([z, labels])`.
         num_samples: int. Number of images.
-        latent_dim: int. Size of z.
+        latent_dim: int. Size of z (for z ~ N(0, I) when there is no `prior`).
         batch_size: int. Images per batch (global batch under a strategy). Defaults to 64.
         num_classes: int. Set for a conditional generator: labels cycle over the classes.
             Defaults to None.
@@ -130,17 +130,33 @@ def generator_features(extractor, generator, num_samples, latent_dim, batch_size
         strategy: tf.distribute.Strategy. Splits each batch over its replicas. Defaults to
             None.
         progress: bool. Show a tqdm progress bar. Defaults to True.
+        prior: callable `(n, seed) -> generator inputs` or None. The model's sampling
+            prior (`GAN.sample_prior`, or `keras_gan.sampling.prior_inputs` of a run's
+            facts): InfoGAN's codes, StyleGAN2's random noise inputs. Defaults to None
+            (z ~ N(0, I) of `latent_dim`, balanced labels with `num_classes`).
 
     Returns:
         dict of numpy arrays `[num_samples, ...]`, one per extractor output.
     """
     _check_positive_int(num_samples, "num_samples")
-    _check_positive_int(latent_dim, "latent_dim")
     _check_positive_int(batch_size, "batch_size")
-    _check_positive_int(num_classes, "num_classes", allow_none=True)
-
     # Keras models take `training=False` (BatchNorm in inference mode); plain callables don't.
     options = {"training": False} if isinstance(generator, keras.Model) else {}
+    if prior is not None:
+        from keras_gan import sampling
+
+        noise, rebuild = sampling.input_dataset(prior(num_samples, seed), batch_size)
+
+        def prior_step(batch):
+            return extractor(generator(rebuild(batch), **options))
+
+        return _stream(prior_step, noise, num_samples, strategy, progress, "generated")
+    if latent_dim is None:
+        raise ValueError("`latent_dim` is required without a `prior` (pass the size of z, or "
+                         "the model's prior, e.g. `prior=gan.sample_prior`). Received: "
+                         "latent_dim=None, prior=None")
+    _check_positive_int(latent_dim, "latent_dim")
+    _check_positive_int(num_classes, "num_classes", allow_none=True)
 
     def step(batch):
         inputs = batch if num_classes is None else list(batch)

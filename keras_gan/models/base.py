@@ -10,15 +10,16 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import augment as augment_lib
-from keras_gan import losses
+from keras_gan import losses, sampling, streams
+from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import packing, regularization
+from keras_gan.networks.spectral import update_spectral_norms
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
-# Fold-in constants within a step's stream: the augmentation seeds of real and fake batches,
-# and the seed handed to the loss hooks (penalties' own draws, e.g. WGAN-GP's epsilon), kept
-# apart from the seed of the step's fake labels so the two draws are independent.
-_AUGMENT_REAL, _AUGMENT_FAKE, _PENALTY = 1, 2, 3
+# Fold-in constants within a step's stream (all of them are listed in keras_gan.streams):
+# the augmentation seeds of real and fake batches and the seed handed to the loss hooks.
+_AUGMENT_REAL, _AUGMENT_FAKE, _PENALTY = streams.AUGMENT_REAL, streams.AUGMENT_FAKE, streams.PENALTY
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -196,9 +197,41 @@ class GAN(keras.Model):
         """Shape of one generated sample, e.g. `(32, 32, 1)` or `(2,)`."""
         return tuple(int(d) for d in self.generator.output_shape[1:])
 
+    @property
+    def value_range(self):
+        """The range of G's samples, `(low, high)`, or None when unbounded (a linear output).
+
+        Real data must lie in it: `fit` checks the first batch (`keras_gan.data.ranges`).
+        """
+        return ranges.sample_range(self.generator)
+
     def call(self, inputs, training=False):
         """Generates samples from `z` (or `[z, labels]` for conditional variants)."""
         return self.generator(inputs, training=training)
+
+    def fit(self, x=None, *args, check_value_range=True, **kwargs):
+        """`keras.Model.fit`, after checking that the real data lies in G's sample range.
+
+        Real images in [0, 255] or [0, 1] against G's [-1, 1] would train without a word
+        while D separates them by range alone: the first batch of a `tf.data.Dataset` or
+        array `x` is checked and a clear error names the range seen and the fix.
+
+        Args:
+            x: what `keras.Model.fit` takes.
+            *args: passed to `keras.Model.fit`.
+            check_value_range: bool. Check the first batch. Defaults to True.
+            **kwargs: passed to `keras.Model.fit`.
+        """
+        if check_value_range:
+            self.check_real_batch(ranges.first_batch(x))
+        return super().fit(x, *args, **kwargs)
+
+    def check_real_batch(self, batch):
+        """Raises a ValueError when a batch of real data (samples or (samples, labels))
+        does not lie in G's sample range (`keras_gan.data.check_value_range`); None passes."""
+        if batch is not None:
+            real, _ = self.unpack(batch)
+            ranges.check_value_range(real, self.value_range, name="the first real batch")
 
     def compile(self, g_optimizer, d_optimizer, jit_compile=False, **kwargs):
         """Sets the two optimizers and builds them now.
@@ -257,10 +290,23 @@ class GAN(keras.Model):
             "latent_dim": self.latent_dim,
             "num_classes": self.num_classes,
             "image_shape": list(self.image_shape),
-            "value_range": [-1.0, 1.0],
+            "value_range": None if self.value_range is None else list(self.value_range),
             "step": self.step,
             "ema": self._ema_weights is not None,
         }
+
+    def sample_prior(self, n, seed=0, labels=None):
+        """Generator inputs for `n` samples from the prior the model trains on, as NumPy
+        (`keras_gan.sampling.prior_inputs` of `describe()`: the same function reads a
+        run's model.json, so a loaded generator gets the same inputs).
+
+        Args:
+            n: int. Number of samples.
+            seed: int or sequence of ints. Defaults to 0.
+            labels: int array `[n]` or None. Labels of a conditional model; balanced
+                (`i % num_classes`) when None.
+        """
+        return sampling.prior_inputs(self.describe(), n, seed=seed, labels=labels)
 
     def generate(self, n, seed=None, labels=None, batch_size=256, use_ema=True):
         """Draws `n` samples as a NumPy array (EMA weights when present and `use_ema`).
@@ -384,6 +430,14 @@ class GAN(keras.Model):
         """D's input built from a batch: PacGAN packs of `pack` samples (itself when 1)."""
         return packing.pack_samples(samples, self.pack)
 
+    def _discriminator_view(self, stream, augment_stream):
+        """`packs -> packs` of augmented samples: D's view of raw packs in a D step."""
+        seed = self._step_seed(stream)
+        if self.augment is None:
+            return lambda packs: packs
+        return lambda packs: self.pack_samples(self.augment_samples(
+            packing.unpack_samples(packs, self.pack), seed, augment_stream))
+
     def _check_pack(self, pack, discriminator):
         pack = packing.check_pack(pack)
         if pack > 1 and not self.packable:
@@ -408,8 +462,13 @@ class GAN(keras.Model):
             return samples
         return self.augment(samples, tf.random.experimental.stateless_fold_in(seed, stream))
 
-    def regularization_losses(self, real, real_labels, fake, fake_labels):
-        """The R1 / R2 terms (lazily applied): `{"r1": ..., "r2": ...}`, those that are on."""
+    def regularization_losses(self, real, real_labels, fake, fake_labels, real_view=None, fake_view=None):
+        """The R1 / R2 terms (lazily applied): `{"r1": ..., "r2": ...}`, those that are on.
+
+        `real_view` / `fake_view`: callables `x -> D's view of x` (the step's DiffAugment T);
+        the gradients are then taken with respect to the un-augmented `real` / `fake`,
+        through T, as the DiffAugment and StyleGAN2-ADA references do. None: identity.
+        """
         return regularization.penalty_terms(
             lambda x, labels: self.discriminate(x, labels, training=True),
             real, real_labels, fake, fake_labels,
@@ -417,14 +476,16 @@ class GAN(keras.Model):
             r1_gamma=self.r1_gamma,
             r2_gamma=self.r2_gamma,
             interval=self.regularization_interval,
+            real_view=real_view,
+            fake_view=fake_view,
         )
 
     def _regularization_names(self):
         return tuple(name for name, gamma in (("r1", self.r1_gamma), ("r2", self.r2_gamma)) if gamma)
 
-    def _add_regularization(self, terms, real, real_labels, fake, fake_labels):
+    def _add_regularization(self, terms, real, real_labels, fake, fake_labels, real_view=None, fake_view=None):
         # Added after the variant's own terms, so every variant has R1 / R2.
-        extra = self.regularization_losses(real, real_labels, fake, fake_labels)
+        extra = self.regularization_losses(real, real_labels, fake, fake_labels, real_view, fake_view)
         if not extra:
             return terms
         return {**terms, **extra, "d_loss": terms["d_loss"] + sum(extra.values())}
@@ -496,19 +557,28 @@ class GAN(keras.Model):
             fake = self.generator(self.generator_inputs(z, fake_labels), training=True)
         else:
             z, fake_labels, fake = generated
-        real = self.pack_samples(self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL))
-        fake = self.pack_samples(self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE))
+        # D's inputs are views of the batches: DiffAugment's T, then PacGAN's packs. R1 / R2
+        # differentiate through T with respect to the un-augmented samples, taken as packs
+        # (`raw_*`) so each penalty term is one pack's gradient norm, as D scores packs.
+        real_view = self._discriminator_view(stream, _AUGMENT_REAL)
+        fake_view = self._discriminator_view(stream, _AUGMENT_FAKE)
+        raw_real, raw_fake = self.pack_samples(real), self.pack_samples(fake)
+        real, fake = real_view(raw_real), fake_view(raw_fake)
         with tf.GradientTape() as tape:
             terms = self.discriminator_step_losses(
                 real, real_labels, z, fake, fake_labels, self._penalty_seed(stream)
             )
-            terms = self._add_regularization(terms, real, real_labels, fake, fake_labels)
+            terms = self._add_regularization(
+                terms, raw_real, real_labels, raw_fake, fake_labels, real_view, fake_view
+            )
             # Gradients are summed across replicas: scale each replica's mean by 1/N.
             # `scale_loss`: x1 except under a LossScaleOptimizer (float16 mixed precision).
             scaled_loss = self.d_optimizer.scale_loss(terms["d_loss"] / num_replicas)
         variables = self.discriminator_variables()
         grads = tape.gradient(scaled_loss, variables)
         self.d_optimizer.apply_gradients(zip(grads, variables))
+        # Spectral norms' power iteration advances once per D step, never in G steps.
+        update_spectral_norms(self.discriminator)
         self.after_discriminator_step()
         return terms
 
@@ -579,10 +649,15 @@ class GAN(keras.Model):
         self._ema_model = keras.models.clone_model(self.generator)
         self._ema_model.set_weights(self.generator.get_weights())
 
+    def ema_beta(self):
+        """The EMA decay of this G update (constant `ema_decay`; StyleGAN2 ramps it up)."""
+        return self.ema_decay
+
     def _update_ema(self):
+        beta = self.ema_beta()
         for ema, weight in zip(self._ema_weights, self.generator.weights):
             if weight.trainable:
-                ema.assign(ema.value * self.ema_decay + weight.value * (1.0 - self.ema_decay))
+                ema.assign(ema.value * beta + weight.value * (1.0 - beta))
             else:  # buffers such as batch-norm statistics are copied (as StyleGAN2-ADA does)
                 ema.assign(weight.value)
 

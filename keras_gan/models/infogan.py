@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gan import losses
+from keras_gan import losses, streams
 from keras_gan.models.base import GAN
 from keras_gan.replicas import replica_slice
 
@@ -196,7 +196,10 @@ class InfoGAN(GAN):
 
     def sample_latent(self, batch_size, seed):
         """z for this replica: noise ~ N(0, I), uniform one-hot codes, continuous ~ U(-1, 1)."""
-        seeds = [tf.random.experimental.stateless_fold_in(seed, i) for i in range(2 + len(self.categorical_dims))]
+        # Under the step's latent-parts stream, apart from its augmentation and penalty seeds.
+        parts_seed = streams.fold(seed, streams.LATENT_PARTS)
+        seeds = [streams.fold(parts_seed, streams.INFO_NOISE), streams.fold(parts_seed, streams.INFO_CONTINUOUS)]
+        seeds += [streams.fold(parts_seed, streams.INFO_CATEGORICAL + i) for i in range(len(self.categorical_dims))]
         parts = [
             replica_slice(
                 lambda n, s: tf.random.stateless_normal((n, self.noise_dim), seed=s), batch_size, seeds[0]

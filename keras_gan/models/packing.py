@@ -10,7 +10,7 @@ mode collapse; G and its loss are unchanged.
 
 import tensorflow as tf
 
-__all__ = ["check_pack", "pack_samples", "packed_shape"]
+__all__ = ["check_pack", "pack_samples", "packed_shape", "unpack_samples"]
 
 
 def check_pack(pack):
@@ -63,3 +63,27 @@ def pack_samples(samples, pack):
         rank = len(rest) + 2
         grouped = tf.transpose(grouped, [0, *range(2, rank - 1), 1, rank - 1])
     return tf.reshape(grouped, [batch // pack, *rest[:-1], pack * rest[-1]])
+
+
+def unpack_samples(packs, pack):
+    """The inverse of `pack_samples`: `[B / pack, ..., pack * C] -> [B, ..., C]`.
+
+    Args:
+        packs: Tensor `[B / pack, ..., pack * C]`.
+        pack: int. Packing degree m; 1 returns `packs` unchanged.
+
+    Returns:
+        Tensor `[B, ..., C]`, sample `j * pack + i` being member i of pack j.
+    """
+    if pack == 1:
+        return packs
+    packs = tf.convert_to_tensor(packs)
+    rest = packs.shape[1:]
+    channels = rest[-1] // pack
+    num_packs = tf.shape(packs)[0]
+    grouped = tf.reshape(packs, [num_packs, *rest[:-1], pack, channels])  # [B/m, ..., m, C]
+    if len(rest) > 1:
+        # Move the pack axis back next to the batch: [B/m, m, ..., C].
+        rank = len(rest) + 2
+        grouped = tf.transpose(grouped, [0, rank - 2, *range(1, rank - 2), rank - 1])
+    return tf.reshape(grouped, [num_packs * pack, *rest[:-1], channels])

@@ -73,35 +73,43 @@ def lazy_term(step, interval, compute):
 
 
 def penalty_terms(discriminate, real, real_labels, fake, fake_labels, step, r1_gamma, r2_gamma,
-                  interval):
+                  interval, real_view=None, fake_view=None):
     """The lazily applied `{"r1": ..., "r2": ...}` terms (only those with gamma > 0).
 
-    `r1 = gamma_1 / 2 * E_x[||grad_x D(x)||^2]` on `real`, `r2` the same on `fake`, each
-    scaled by `interval` on the steps where it is computed and 0 on the others.
+    `r1 = gamma_1 / 2 * E_x[||grad_x D(T(x))||^2]` on `real`, `r2` the same on `fake`, each
+    scaled by `interval` on the steps where it is computed and 0 on the others. `T` is
+    the view D gets (`real_view` / `fake_view`, e.g. DiffAugment with the step's seed; the
+    identity when None): the gradient is taken with respect to the un-augmented samples,
+    through `T`, as DiffAugment's (mit-han-lab/data-efficient-gans) and StyleGAN2-ADA's
+    (`run_D` augments inside the R1 gradient) code do.
 
     Args:
         discriminate: callable `(samples, labels) -> outputs`. D in training mode (the
             first output is used when there are several).
-        real: Tensor. The real batch D sees (after augmentation, when on).
+        real: Tensor. The real batch, before D's view `real_view`.
         real_labels: Tensor or None. Their labels (conditional variants).
-        fake: Tensor. The generated batch D sees.
+        fake: Tensor. The generated batch, before `fake_view`.
         fake_labels: Tensor or None.
         step: int Tensor. The training step (number of G updates so far).
         r1_gamma: float. gamma of R1; 0 turns it off.
         r2_gamma: float. gamma of R2; 0 turns it off.
         interval: int. Lazy regularization interval.
+        real_view: callable `x -> T(x)` or None. Differentiable. Defaults to None.
+        fake_view: callable `x -> T(x)` or None. Defaults to None.
 
     Returns:
         dict of scalar Tensors (float32).
     """
     terms = {}
-    for name, gamma, samples, labels in (
-        ("r1", r1_gamma, real, real_labels),
-        ("r2", r2_gamma, fake, fake_labels),
+    for name, gamma, samples, labels, view in (
+        ("r1", r1_gamma, real, real_labels, real_view),
+        ("r2", r2_gamma, fake, fake_labels, fake_view),
     ):
         if gamma > 0:
-            def compute(samples=samples, labels=labels, gamma=gamma):
-                critic = lambda x: adversarial_output(discriminate(x, labels))  # noqa: E731
+            view = view or (lambda x: x)
+
+            def compute(samples=samples, labels=labels, gamma=gamma, view=view):
+                critic = lambda x: adversarial_output(discriminate(view(x), labels))  # noqa: E731
                 penalty = losses.r1_penalty(critic, tf.stop_gradient(samples))
                 return tf.cast(0.5 * gamma * penalty, tf.float32)
 

@@ -177,10 +177,15 @@ class SGAN(GAN):
     `D(x) = P(real | x) = Z(x) / (Z(x) + 1)`, `Z(x) = sum_k exp(l_k(x))` (the logsumexp
     trick). D minimises
 
-        d_loss = supervised_weight * CE(l(x_labelled), y)                      (L_supervised)
-               + unsupervised_weight * (-E_x[log D(x)] - E_z[log(1 - D(G(z)))])  (L_unsupervised)
+        d_loss = supervised_weight * CE(l(x_labelled), y)                          (L_supervised)
+               + unsupervised_weight * (-E_x_unl[log D(x)] - E_z[log(1 - D(G(z)))])  (L_unsupervised)
 
-    (`keras_gan.losses.auxiliary_classifier_loss` and `semi_supervised_discriminator_loss`).
+    (`keras_gan.losses.auxiliary_classifier_loss` and `semi_supervised_discriminator_loss`),
+    with `unsupervised_weight` 0.5 by default: the authors' code
+    (openai/improved-gan, `train_mnist_feature_matching.py`) writes
+    `loss_unl = 0.5 * (...)` and weights it by `unlabeled_weight = 1`. As there, the
+    expectation over real data runs over the unlabelled rows only (label -1); the
+    labelled rows enter the supervised term alone.
     G minimises feature matching, `||E f(x) - E f(G(z))||^2` on D's layer `feature_layer`
     with means over the global batch (`keras_gan.losses.feature_matching_loss`, the
     paper's choice for semi-supervised learning), or, with `feature_matching=False`,
@@ -188,8 +193,8 @@ class SGAN(GAN):
 
     Data: `fit` takes `(samples, labels)` batches where unlabelled examples carry the
     label -1 (`semi_supervised_labels` makes such labels); the supervised term is the mean
-    over the labelled examples of the whole (global) batch, the unsupervised one uses every
-    example. `semi_supervised_dataset` puts a labelled batch in every step, as the paper
+    over the labelled examples of the whole (global) batch, the unsupervised one's real
+    part the mean over its unlabelled examples. `semi_supervised_dataset` puts a labelled batch in every step, as the paper
     does, however few labels there are; `add_labelled_rows` does the same to any stream
     of batches, resumably (the trainer's way).
 
@@ -204,8 +209,9 @@ class SGAN(GAN):
         feature_layer: str. D's layer whose output feature matching compares. Defaults to
             "features".
         supervised_weight: float. Defaults to 1.0.
-        unsupervised_weight: float. Defaults to 1.0 (the paper's code).
-        **kwargs: passed to `GAN`.
+        unsupervised_weight: float. Defaults to 0.5 (the authors' code).
+        **kwargs: passed to `GAN`. `label_smoothing` does not apply (D has no real/fake
+            target to smooth) and is refused.
     """
 
     variant = "sgan"
@@ -218,9 +224,15 @@ class SGAN(GAN):
         feature_matching=True,
         feature_layer="features",
         supervised_weight=1.0,
-        unsupervised_weight=1.0,
+        unsupervised_weight=0.5,
         **kwargs,
     ):
+        if kwargs.get("label_smoothing", 0.0):
+            raise ValueError(
+                "`label_smoothing` does not apply to SGAN: its discriminator loss has no "
+                "real/fake target to smooth (D(x) = Z / (Z + 1) over K class logits). Remove "
+                f"the argument. Received: label_smoothing={kwargs['label_smoothing']!r}"
+            )
         super().__init__(generator, discriminator, **kwargs)
         output_shape = discriminator.output_shape
         if not isinstance(output_shape, tuple) or len(output_shape) != 2 or (output_shape[-1] or 0) < 2:
@@ -280,6 +292,21 @@ class SGAN(GAN):
         _, num_replicas = replica_info()
         return tf.reduce_sum(per_example * mask) * num_replicas / tf.maximum(global_count, 1.0)
 
+    def unlabelled_weights(self, labels):
+        """Per-row weights `[B]` making a batch mean the mean over the unlabelled rows
+        (label -1) of the global batch, as this replica's share (see `supervised_loss`):
+        `mask * B * num_replicas / global unlabelled count`."""
+        labels = tf.reshape(tf.cast(labels, tf.int32), [-1])
+        mask = tf.cast(tf.equal(labels, UNLABELLED), tf.float32)
+        local_count = tf.reduce_sum(mask)
+        context = tf.distribute.get_replica_context()
+        global_count = (
+            context.all_reduce(tf.distribute.ReduceOp.SUM, local_count) if context is not None else local_count
+        )
+        _, num_replicas = replica_info()
+        rows = tf.cast(tf.shape(labels)[0], tf.float32)
+        return mask * rows * num_replicas / tf.maximum(global_count, 1.0)
+
     def discriminator_losses(self, real, real_labels, fake, fake_labels, seed):
         if real_labels is None:
             raise ValueError(
@@ -288,7 +315,9 @@ class SGAN(GAN):
             )
         real_logits = self.discriminator(real, training=True)
         fake_logits = self.discriminator(fake, training=True)
-        unsupervised = losses.semi_supervised_discriminator_loss(real_logits, fake_logits)
+        unsupervised = losses.semi_supervised_discriminator_loss(
+            real_logits, fake_logits, real_weights=self.unlabelled_weights(real_labels)
+        )
         supervised = self.supervised_loss(real_logits, real_labels)
         penalties = self.discriminator_penalties(real, real_labels, fake, fake_labels, seed)
         loss = self.supervised_weight * supervised + self.unsupervised_weight * unsupervised

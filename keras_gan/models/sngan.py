@@ -14,7 +14,8 @@ class SNGAN(GAN):
     `d_loss = E_x[relu(1 - D(x))] + E_z[relu(1 + D(G(z)))]`, `g_loss = -E_z[D(G(z))]`
     (Lim & Ye 2017, arXiv:1705.02894). The variant is the objective; spectral normalization
     is the discriminator's architecture: pair it with a D from `keras_gan.networks.sngan`
-    (every kernel wrapped in `keras.layers.SpectralNormalization`). Paper defaults for the
+    (every kernel reparametrized by `keras_gan.networks.spectral.SpectralNorm`, whose
+    power iteration the base step advances once per D step). Paper defaults for the
     standard CNN: Adam(2e-4, beta_1 = 0.5, beta_2 = 0.999), one D step per G step; for the
     ResNet: Adam(2e-4, beta_1 = 0, beta_2 = 0.9), 5 D steps.
 

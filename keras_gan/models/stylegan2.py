@@ -26,6 +26,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gan import streams
 from keras_gan.models.base import GAN
 from keras_gan.replicas import replica_slice
 from keras_gan.networks.stylegan2 import (
@@ -34,7 +35,44 @@ from keras_gan.networks.stylegan2 import (
     stylegan2_discriminator,
 )
 
-__all__ = ["StyleGAN2", "path_lengths", "stylegan2"]
+__all__ = ["StyleGAN2", "ema_beta", "ema_decay_for_half_life", "path_lengths", "stylegan2"]
+
+
+def ema_decay_for_half_life(batch_size, half_life_images=10_000):
+    """The per-step EMA decay whose half-life is `half_life_images` training images:
+    `beta = 0.5 ** (batch_size / half_life_images)` (StyleGAN2 / StyleGAN2-ADA's
+    `ema_kimg` = 10: 0.99778 at batch 32)."""
+    return 0.5 ** (batch_size / half_life_images)
+
+
+def ema_beta(step, ema_decay, rampup):
+    """EMA decay of G update `step` (0-based) with StyleGAN2-ADA's ramp-up.
+
+    ADA's training loop: `ema_nimg = min(ema_kimg * 1000, cur_nimg * ema_rampup)`,
+    `beta = 0.5 ** (batch / ema_nimg)`, `cur_nimg = step * batch` the images seen before
+    the update. Written with the steady-state decay `ema_decay = 0.5 ** (batch /
+    (ema_kimg * 1000))`, whose half-life is `h = log 0.5 / log ema_decay` steps, the batch
+    size cancels: `beta = 0.5 ** (1 / min(h, step * rampup))`, 0 at step 0 (the EMA starts
+    as a copy of G), reaching `ema_decay` once `step * rampup >= h`.
+
+    Karras et al., "Training Generative Adversarial Networks with Limited Data", NeurIPS
+    2020 (https://arxiv.org/abs/2006.06676), training_loop.py's `ema_rampup`.
+
+    Args:
+        step: int or int Tensor. Index of the G update (0 for the first).
+        ema_decay: float in (0, 1). The steady-state decay.
+        rampup: float or None. Ramp-up factor (ADA: 0.05); None: `ema_decay` throughout.
+
+    Returns:
+        A float32 scalar Tensor.
+    """
+    beta = tf.constant(ema_decay, tf.float32)
+    if rampup is None:
+        return beta
+    half_life = tf.constant(np.log(0.5) / np.log(ema_decay), tf.float32)  # in steps
+    ramp = tf.cast(step, tf.float32) * rampup
+    steps = tf.minimum(half_life, ramp)
+    return tf.where(steps > 0, 0.5 ** (1.0 / tf.maximum(steps, 1e-8)), 0.0)
 
 
 def path_lengths(synthesis, ws, noise):
@@ -110,6 +148,11 @@ class StyleGAN2(GAN):
             Defaults to 2.
         style_mixing_prob: float. Probability that a training sample mixes two styles.
             Defaults to 0.9.
+        ema_rampup: float or None. With `ema_decay` (the steady-state decay per G step,
+            e.g. `ema_decay_for_half_life(batch)`, StyleGAN2's half-life of 10k images),
+            ramps the EMA's half-life up as StyleGAN2-ADA does: `min(half-life, step *
+            ema_rampup)` steps (see `ema_beta`). None keeps `ema_decay` throughout.
+            Defaults to None.
         **kwargs: passed to `GAN` (`ema_decay`, `seed`, `d_steps`, ...).
 
     Example:
@@ -136,8 +179,15 @@ class StyleGAN2(GAN):
         pl_decay=0.01,
         pl_batch_shrink=2,
         style_mixing_prob=0.9,
+        ema_rampup=None,
         **kwargs,
     ):
+        if ema_rampup is not None and (
+            isinstance(ema_rampup, bool) or not isinstance(ema_rampup, (int, float)) or ema_rampup <= 0
+        ):
+            raise ValueError(
+                f"`ema_rampup` must be a positive number or None. Received: ema_rampup={ema_rampup!r}"
+            )
         if not isinstance(generator, StyleBasedGenerator):
             raise ValueError(
                 "`generator` must be a style-based generator, "
@@ -170,6 +220,7 @@ class StyleGAN2(GAN):
         self.pl_decay = float(pl_decay)
         self.pl_batch_shrink = pl_batch_shrink
         self.style_mixing_prob = float(style_mixing_prob)
+        self.ema_rampup = None if ema_rampup is None else float(ema_rampup)
         # Assigned inside the train step: "only_first_replica" lets every replica assign
         # (the value is the same on all: the lengths' mean is all-reduced).
         self.pl_mean = keras.Variable(
@@ -182,16 +233,18 @@ class StyleGAN2(GAN):
         """The training input of the generator for this replica (see `StyleGAN2Generator`).
 
         `{"z": z, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}`; without style
-        mixing (`style_mixing_prob=0`) only z and the noise seed.
+        mixing (`style_mixing_prob=0`) only z and the noise seed. Each part has its own
+        stream under `fold(seed, streams.LATENT_PARTS)`, apart from the step's
+        augmentation and penalty streams (`keras_gan.streams`).
         """
-        fold = tf.random.experimental.stateless_fold_in
+        parts = streams.fold(seed, streams.LATENT_PARTS)
         inputs = {
-            "z": super().sample_latent(batch_size, fold(seed, 0)),
-            "noise_seed": fold(seed, 3),
+            "z": super().sample_latent(batch_size, streams.fold(parts, streams.STYLE_Z)),
+            "noise_seed": streams.fold(parts, streams.NOISE_INPUTS),
         }
         if self.style_mixing_prob > 0:
-            inputs["z_mix"] = super().sample_latent(batch_size, fold(seed, 1))
-            inputs["mix_cutoff"] = self.mixing_cutoffs(batch_size, fold(seed, 2))
+            inputs["z_mix"] = super().sample_latent(batch_size, streams.fold(parts, streams.MIX_Z))
+            inputs["mix_cutoff"] = self.mixing_cutoffs(batch_size, streams.fold(parts, streams.MIX_CUTOFF))
         return inputs
 
     def mixing_cutoffs(self, batch_size, seed):
@@ -202,9 +255,10 @@ class StyleGAN2(GAN):
         prob = self.style_mixing_prob
 
         def draw(n, s):
-            fold = tf.random.experimental.stateless_fold_in
-            layer = tf.random.stateless_uniform((n,), fold(s, 0), minval=1, maxval=num_ws, dtype=tf.int32)
-            mixed = tf.random.stateless_uniform((n,), fold(s, 1)) < prob
+            layer = tf.random.stateless_uniform(
+                (n,), streams.fold(s, streams.CUTOFF_LAYER), minval=1, maxval=num_ws, dtype=tf.int32
+            )
+            mixed = tf.random.stateless_uniform((n,), streams.fold(s, streams.CUTOFF_MIXED)) < prob
             return tf.where(mixed, layer, num_ws)
 
         return replica_slice(draw, batch_size, seed)
@@ -223,7 +277,7 @@ class StyleGAN2(GAN):
 
         Runs on the first `batch / pl_batch_shrink` samples of this step's latents (with
         their style mixing and noise seed), with `y ~ N(0, I)` drawn from `seed` (this
-        replica's slice of a global draw, `fold_in(seed, 7)`). Only the lengths are
+        replica's slice of a global draw, `path_length_direction`). Only the lengths are
         computed conditionally: the all-replica mean and the `pl_mean` update run on every
         step (a no-op when not due), because a cross-replica reduction cannot sit inside
         a conditional branch under MirroredStrategy."""
@@ -238,17 +292,21 @@ class StyleGAN2(GAN):
                 mix_cutoff=z["mix_cutoff"][:batch] if "mix_cutoff" in z else None,
                 training=True,
             )
-            noise = replica_slice(
-                lambda n, s: tf.random.stateless_normal((n, *self.image_shape), seed=s),
-                batch,
-                tf.random.experimental.stateless_fold_in(seed, 7),
-            )
-            return self._path_lengths(ws, z["noise_seed"], noise)
+            return self._path_lengths(ws, z["noise_seed"], self.path_length_direction(batch, seed))
 
         due = tf.equal(self.g_optimizer.iterations % self.pl_interval, 0)
         values = tf.cond(due, lengths, lambda: tf.zeros([batch]))
         penalty = self._path_length_penalty(values, due)
         return {"pl_penalty": tf.cast(self.pl_interval, penalty.dtype) * penalty}
+
+    def path_length_direction(self, batch_size, seed):
+        """`y ~ N(0, I)` of the samples' shape for this replica (before the 1/sqrt(H W)
+        scaling), from `fold(seed, streams.PATH_LENGTH_DIRECTION)` of the penalty seed."""
+        return replica_slice(
+            lambda n, s: tf.random.stateless_normal((n, *self.image_shape), seed=s),
+            batch_size,
+            streams.fold(seed, streams.PATH_LENGTH_DIRECTION),
+        )
 
     def path_length_penalty(self, ws, noise_seed, noise):
         """`pl_weight * mean_b (length_b - a)^2`, updating `a` (`pl_mean`).
@@ -298,6 +356,11 @@ class StyleGAN2(GAN):
         """State beyond G, D, optimizers and EMA that a resumed run needs."""
         return {"pl_mean": self.pl_mean}
 
+    def ema_beta(self):
+        """This G update's EMA decay: `ema_beta(step, ema_decay, ema_rampup)`, `step` the
+        0-based index of the update (the G optimizer has already counted it)."""
+        return ema_beta(self.g_optimizer.iterations - 1, self.ema_decay, self.ema_rampup)
+
     # --------------------------------------------------------------- sampling
 
     def generate(
@@ -343,6 +406,11 @@ class StyleGAN2(GAN):
             )
         return np.concatenate(images)
 
+    def describe(self):
+        """The facts, with `synthesis_noise: "random"`: the generator trains with fresh noise
+        inputs, so samples for evaluation draw them too (as the StyleGAN2-ADA metrics do)."""
+        return {**super().describe(), "synthesis_noise": "random"}
+
     # ----------------------------------------------------------------- config
 
     def get_config(self):
@@ -353,6 +421,7 @@ class StyleGAN2(GAN):
             "pl_decay": self.pl_decay,
             "pl_batch_shrink": self.pl_batch_shrink,
             "style_mixing_prob": self.style_mixing_prob,
+            "ema_rampup": self.ema_rampup,
         }
 
 

@@ -5,14 +5,14 @@ import numbers
 import keras
 import tensorflow as tf
 
-from keras_gan import losses
+from keras_gan import losses, streams
 from keras_gan.models.base import GAN
 from keras_gan.replicas import replica_slice
 from keras_gan.models.regularization import adversarial_output
 
-# Fold-in constant of the interpolation weights' seed: the penalty seed is also the seed of
-# the step's labels, and the same seed would make eps and the labels correlated.
-_EPSILON_STREAM = 7
+# Fold-in constant of the interpolation weights' seed under the penalty seed (see
+# keras_gan.streams: each draw of a step has its own stream).
+_EPSILON_STREAM = streams.GP_EPSILON
 
 
 def reject_loss_options(variant, kwargs):

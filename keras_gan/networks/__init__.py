@@ -17,7 +17,9 @@ from keras_gan.networks.conditional import (
     mlp_encoder,
 )
 from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator
+from keras_gan.networks.gain import gain_discriminator, gain_generator
 from keras_gan.networks.mlp import Maxout, mlp_discriminator, mlp_generator
+from keras_gan.networks.spectral import SpectralNorm
 from keras_gan.networks.sngan import (
     resnet_generator,
     sn_dcgan_discriminator,
@@ -49,6 +51,8 @@ __all__ = [
     "dcgan_discriminator",
     "dcgan_encoder",
     "dcgan_generator",
+    "gain_discriminator",
+    "gain_generator",
     "joint_dcgan_discriminator",
     "joint_mlp_discriminator",
     "mlp_discriminator",
@@ -59,6 +63,7 @@ __all__ = [
     "sn_mlp_discriminator",
     "sn_resnet_discriminator",
     "spectral_norm",
+    "SpectralNorm",
     "stylegan2_discriminator",
     "stylegan2_mlp_discriminator",
 ]

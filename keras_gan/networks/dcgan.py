@@ -22,7 +22,11 @@ def _normalization(kind, name):
     if kind == "batch":
         return keras.layers.BatchNormalization(name=name)
     if kind == "layer":
-        return keras.layers.LayerNormalization(name=name)
+        # Layer norm as in Gulrajani et al. 2017 (tflib/ops/layernorm.py): each sample
+        # normalized over (H, W, C) together, scale and offset per channel, eps 1e-5.
+        # GroupNormalization with one group is exactly that (keras's LayerNormalization
+        # over axis -1 normalizes each pixel over its channels only).
+        return keras.layers.GroupNormalization(groups=1, epsilon=1e-5, name=name)
     return None
 
 
@@ -98,7 +102,9 @@ def dcgan_discriminator(
             Defaults to 64.
         normalization: "batch", "layer" or None. Normalization after every convolution
             but the first. WGAN-GP critics must not use "batch" (the penalty is per
-            sample; Gulrajani et al. 2017 recommend layer norm). Defaults to "batch".
+            sample; Gulrajani et al. 2017 recommend layer norm). "layer" normalizes each
+            sample over (H, W, C), with per-channel scale and offset, eps 1e-5, as their
+            code does. Defaults to "batch".
             Ignored for size 28, which follows the TF tutorial (dropout, no norm).
         dropout: float or None. Dropout after each convolution. Defaults to None
             (0.3 for size 28, as in the tutorial).

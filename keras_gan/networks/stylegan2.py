@@ -821,7 +821,9 @@ class StyleBasedGenerator(keras.Model):
     truncation and noise mode given at construction; a training call takes the dict
     `{"z": z, "z_mix": z2, "mix_cutoff": cutoff, "noise_seed": seed}` with
     `training=True` (style mixing, "random" noise from `seed`, no truncation, no
-    clipping, and an update of `w_avg`), which `keras_gan.models.StyleGAN2` feeds.
+    clipping, and an update of `w_avg`), which `keras_gan.models.StyleGAN2` feeds. With
+    `training=False` the dict gives `finish`ed samples with "random" noise and no mixing
+    unless `z_mix` is given: the sampling prior of metrics (`keras_gan.sampling`).
     """
 
     def _build_style_space(
@@ -976,7 +978,10 @@ class StyleBasedGenerator(keras.Model):
                 training=training,
                 update_w_avg=bool(training),
             )
-            return self.synthesis(ws, noise_mode="random", noise_seed=inputs.get("noise_seed"), training=training)
+            samples = self.synthesis(ws, noise_mode="random", noise_seed=inputs.get("noise_seed"), training=training)
+            # Training sees the raw synthesis; an inference call (sampling with random noise
+            # inputs, e.g. for metrics) returns what `generator(z)` returns.
+            return samples if training else self.finish(samples)
         ws = self.styles(
             inputs,
             truncation_psi=self.truncation_psi,

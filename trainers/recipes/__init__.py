@@ -94,5 +94,6 @@ from trainers.recipes import core  # noqa: E402,F401
 from trainers.recipes import conditional  # noqa: E402,F401
 from trainers.recipes import wasserstein  # noqa: E402,F401
 from trainers.recipes import stylegan2  # noqa: E402,F401
+from trainers.recipes import gain  # noqa: E402,F401
 
 VARIANTS = tuple(sorted(REGISTRY))

@@ -1,6 +1,7 @@
 """Recipes of the original GAN (MLPs) and DCGAN, and the network choice they share."""
 
 from keras_gan import models, networks
+from keras_gan.models.dcgan import DeepConvolutionalGAN
 from keras_gan.models.packing import packed_shape
 from trainers.recipes import Recipe, register
 
@@ -80,9 +81,12 @@ def regularization_kwargs(config):
 
 
 def _build(convolutional):
+    # The dcgan recipe's model is named "dcgan" in its facts and exports.
+    model_class = DeepConvolutionalGAN if convolutional else models.GAN
+
     def build(element_shape, config, num_classes=None):
         generator, discriminator = build_networks(element_shape, config, convolutional)
-        return models.GAN(generator, discriminator, **gan_kwargs(config), **regularization_kwargs(config),
+        return model_class(generator, discriminator, **gan_kwargs(config), **regularization_kwargs(config),
                           **pack_kwargs(config))
 
     return build

@@ -5,7 +5,10 @@ for resolutions below 1024 (the lazy terms are added to regular steps, so the pa
 `k / (k + 1)` Adam correction for separate regularization steps does not apply). R1 gamma
 follows the ADA heuristic `0.0002 * size^2 / batch_size` (0.0032 at 16 px, 0.0128 at
 32 px, batch 32) unless `--option r1_gamma=...` is given; lazy R1 every 16 steps, path
-length weight 2 every 4 steps, style mixing 0.9, an EMA of G. Networks are narrow
+length weight 2 every 4 steps, style mixing 0.9, an EMA of G with StyleGAN2's half-life
+of 10k images (`0.5 ** (batch / 10000)` per step, 0.99778 at batch 32), its half-life
+ramped up as StyleGAN2-ADA does (`min(10k, 0.05 * images seen)`; `--ema-decay` sets the
+steady-state decay, `--option ema_rampup=...` the ramp). Networks are narrow
 (`--base-filters`, the most feature maps of any layer, 64; `channel_base` 1024, so 32 px
 layers have 32) so a `digits` epoch takes CPU seconds.
 
@@ -31,7 +34,7 @@ modes covered by 2000 samples, `keras_gan.metrics.mode_coverage`):
 - no EMA of G: a G that still circles the ring averages towards the centre (with R1
   0.001, EMA 0.99 fell from 8 to 4 modes between steps 500 and 1500).
 
-Options (`--option key=value`): `r1_gamma`, `regularization_interval`, `r2_gamma`,
+Options (`--option key=value`): `r1_gamma`, `regularization_interval`, `r2_gamma`, `ema_rampup`,
 `augment` (DiffAugment policy, images only), `pl_weight`, `pl_interval`,
 `style_mixing_prob`, `mapping_layers`, `mbstd_group_size`; images: `channel_base`;
 toy data: `num_layers` (styled dense layers; `--hidden-units` sets their width).
@@ -40,6 +43,7 @@ toy data: `num_layers` (styled dense layers; `--hidden-units` sets their width).
 import keras
 
 from keras_gan import models, networks
+from keras_gan.models.stylegan2 import ema_decay_for_half_life
 from keras_gan.networks.stylegan2 import STYLEGAN2_IMAGE_SIZES
 from trainers.recipes import Recipe, register
 from trainers.recipes.core import discriminator_shape, gan_kwargs, pack_kwargs
@@ -52,7 +56,10 @@ IMAGE_DEFAULTS = {
     "d_lr": 0.0025,
     "beta_1": 0.0,
     "beta_2": 0.99,
-    "ema_decay": 0.99,
+    # None: 0.5 ** (batch_size / 10000), StyleGAN2's EMA half-life of 10k images, ramped
+    # up as StyleGAN2-ADA does (`ema_rampup`); --ema-decay sets the steady-state decay.
+    "ema_decay": None,
+    "ema_rampup": 0.05,
     "base_filters": 64,  # channel_max
     # Variant options.
     "r1_gamma": None,  # None: 0.0002 * size^2 / batch_size (StyleGAN2-ADA's heuristic)
@@ -159,6 +166,8 @@ def build(element_shape, config, num_classes=None):
     if r1_gamma is None:
         r1_gamma = default_r1_gamma(element_shape[0], config["batch_size"])
     kwargs = gan_kwargs(config)
+    if kwargs["ema_decay"] is None:
+        kwargs["ema_decay"] = ema_decay_for_half_life(config["batch_size"])
     return models.stylegan2(
         image_shape=element_shape,
         latent_dim=kwargs.pop("latent_dim"),
@@ -173,6 +182,7 @@ def build(element_shape, config, num_classes=None):
         pl_weight=config["pl_weight"],
         pl_interval=config["pl_interval"],
         style_mixing_prob=config["style_mixing_prob"],
+        ema_rampup=config["ema_rampup"],
         **kwargs,
     )
 

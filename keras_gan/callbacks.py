@@ -5,6 +5,7 @@ import math
 import os
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_gan import sampling, visualize

@@ -24,7 +24,7 @@ Results accumulate: an existing `--json` keeps its runs and new (data set, row, 
 are added or replace the old ones, so the table can be measured in chunks. The table is
 printed beside PacGAN's published rows (Lin et al. 2018, Table 1, 10 trials, mean +- s.e.;
 their runs: 400 epochs of 100,000 points at batch 100, i.e. 400,000 steps). `--png` draws
-the first seed of every row on every data set.
+the first seed of every row run by this invocation.
 """
 
 import argparse
@@ -227,6 +227,7 @@ def _write_json_atomic(path, payload):
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(payload, f, indent=1)
+    os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are for everyone to read
     os.replace(tmp, path)
 
 

@@ -202,7 +202,6 @@ def _train_cli(out, *extra):
 def test_pack_option_trains_and_resumes_exactly(tmp_path, capsys):
     import json as _json
 
-    from export import cli as export_cli
     from trainers.sample import load_generator
 
     assert _train_cli(tmp_path / "whole", "--steps", "8", "--option", "pack=4") == 0
@@ -218,7 +217,7 @@ def test_pack_option_trains_and_resumes_exactly(tmp_path, capsys):
     # Resuming with another packing degree changes D's shape: refused by name.
     assert _train_cli(tmp_path / "cut", "--steps", "12", "--option", "pack=2", "--resume") == 2
     assert "pack: run has 4, got 2" in capsys.readouterr().err
-    assert whole.input_shape == (None, 16) and whole.output_shape == (None, 2)
+    assert whole.input_shape == (None, config["latent_dim"]) and whole.output_shape == (None, 2)
 
 
 @pytest.mark.slow

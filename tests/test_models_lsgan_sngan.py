@@ -188,6 +188,7 @@ def test_toy_recipe_covers_the_ring_over_seeds(variant, min_modes):
     # Measured covered modes, seeds 0-4, AVX-512 machine (2026-12-01), ~6-8 CPU-s per seed:
     #   lsgan: 8, 7, 7, 7, 8 (oneDNN on); 8, 8, 7, 8, 8 (TF_ENABLE_ONEDNN_OPTS=0)
     #   sngan: 7, 8, 7, 8, 6 (on);        6, 6, 7, 7, 8 (off)
+    #   sngan after the `defects` merge (own spectral norm, named streams): 7, 8, 8, 7, 8 (on)
     # (high-quality fractions 0.4-1.7%: these recipes spread G's mass around the ring).
     from tests.learning import count, ring_coverage_over_seeds
 

@@ -12,7 +12,8 @@ high-quality fraction), seeds 0-4, AVX-512 machine (2026-12-01):
   0.141 (oneDNN on); 7, 8, 8, 8, 8; 0.153, 0.095, 0.132, 0.159, 0.137
   (TF_ENABLE_ONEDNN_OPTS=0).
 - sgan, 1000 steps (~12-15 CPU-s per seed): 8, 7, 7, 8, 8; 0.173, 0.150, 0.217, 0.069,
-  0.111, the same with oneDNN off.
+  0.111, the same with oneDNN off. After the `defects` merge (unsupervised weight 0.5,
+  named streams): 6, 7, 8, 7, 8; 0.212, 0.081, 0.226, 0.169, 0.197 (oneDNN on).
 """
 
 import pytest

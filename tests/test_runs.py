@@ -85,6 +85,17 @@ def test_missing_files_are_clear_errors(tmp_path):
         runs.ModelFacts({"latent_dim": 0})
 
 
+def test_export_completes_partial_facts_from_the_generator(tmp_path):
+    from tests import helpers_export as h
+
+    generator = h.tiny_generator()
+    run = runs.RunDirectory(tmp_path)
+    run.write_facts({"variant": "mine"})  # no latent_dim: read from the generator
+    generator.save(run.generator_path)
+    facts = export.resolve(str(tmp_path)).facts
+    assert (facts.variant, facts.latent_dim, facts.image_shape) == ("mine", h.LATENT_DIM, (8, 8, 1))
+
+
 @pytest.mark.slow  # shares the module's tiny runs of every variant (~1.5 min in all)
 @pytest.mark.parametrize("variant", recipes.VARIANTS)
 def test_facts_name_the_variant(tiny_runs, variant):

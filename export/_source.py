@@ -135,7 +135,7 @@ def _load_path(path, ema):
                 "(the run was trained without EMA). Received: ema=True"
             )
         use_ema = run.has_ema() and ema is not False
-        facts = run.read_facts().to_dict() if os.path.isfile(run.facts_path) else {}
+        facts = run.read_facts_dict() if os.path.isfile(run.facts_path) else {}
         model, chosen = run.load_generator(use_ema)
         return model, facts, use_ema, chosen
     if not os.path.exists(path):
@@ -154,7 +154,7 @@ def _load_path(path, ema):
             f"set of weights. Received: ema=True with {path!r}"
         )
     run = runs.RunDirectory(os.path.dirname(path) or ".")
-    facts = run.read_facts().to_dict() if os.path.isfile(run.facts_path) else {}
+    facts = run.read_facts_dict() if os.path.isfile(run.facts_path) else {}
     is_ema = os.path.basename(path) == runs.EMA_GENERATOR_FILE
     runs.register_custom_objects()
     return keras.saving.load_model(path, compile=False), facts, is_ema, path

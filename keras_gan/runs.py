@@ -198,7 +198,12 @@ class RunDirectory:
 
     def read_facts(self):
         """The model facts (`ModelFacts`) of `model.json`."""
-        return ModelFacts(self._read_json(self.facts_path, "model facts"))
+        return ModelFacts(self.read_facts_dict())
+
+    def read_facts_dict(self):
+        """`model.json` as a plain dict, unchecked (export completes partial facts from the
+        generator itself)."""
+        return self._read_json(self.facts_path, "model facts")
 
     def _read_json(self, path, what):
         if not os.path.isfile(path):

@@ -85,6 +85,17 @@ def test_missing_files_are_clear_errors(tmp_path):
         runs.ModelFacts({"latent_dim": 0})
 
 
+def test_export_completes_partial_facts_from_the_generator(tmp_path):
+    from tests import helpers_export as h
+
+    generator = h.tiny_generator()
+    run = runs.RunDirectory(tmp_path)
+    run.write_facts({"variant": "mine"})  # no latent_dim: read from the generator
+    generator.save(run.generator_path)
+    facts = export.resolve(str(tmp_path)).facts
+    assert (facts.variant, facts.latent_dim, facts.image_shape) == ("mine", h.LATENT_DIM, (8, 8, 1))
+
+
 # GAIN is an imputer (inputs x, mask, noise): `keras-gan impute` is its program and its
 # run directory is tested in tests/test_impute_cli.py.
 GENERATIVE_VARIANTS = [v for v in recipes.VARIANTS if v != "gain"]

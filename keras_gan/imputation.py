@@ -91,12 +91,14 @@ class TableImputer:
         self.categorical = list(categorical or ())
         self.encoder = None
         self.model = None
+        self.trained_steps = 0
 
     def fit(self, data):
         table = tables.as_table(data, categorical=self.categorical)
         self.encoder = tables.TableEncoder.fit(table)
         x, mask = self.encoder.encode(table)
         self.model = train_gain(x, mask, **self.options)
+        self.trained_steps = self.model.step
         return self
 
     def transform(self, data, num_imputations=None, seed=0):
@@ -162,6 +164,7 @@ class TableImputer:
         imputer = cls(num_imputations=facts["num_imputations"], categorical=facts["categorical"],
                       **facts["options"])
         imputer.encoder = encoder
+        imputer.trained_steps = int(facts["step"])
         imputer.model = keras.saving.load_model(os.path.join(directory, _MODEL))
         if not isinstance(imputer.model, GAIN):
             raise ValueError(f"{directory!r} holds a {type(imputer.model).__name__}, not a GAIN.")

@@ -61,7 +61,7 @@ def run(args):
         print(f"{args.input} has no missing cell: copied it unchanged to {args.output}.")
         return 0
     if imputer is not None:
-        print(f"Reusing the imputer in {args.run_dir} (step {imputer.model.step}).")
+        print(f"Reusing the imputer in {args.run_dir} (trained {imputer.trained_steps} steps).")
     else:
         imputer = TableImputer(steps=args.steps, batch_size=args.batch_size, hint_rate=args.hint_rate,
                                alpha=args.alpha, num_imputations=args.num_imputations,

@@ -5,8 +5,10 @@ Every kernel is wrapped in `keras_gan.networks.spectral.SpectralNorm`: the layer
 gradient through sigma (the paper's reparametrization). `u` is a non-trainable weight that
 `keras_gan.models.GAN` advances once per discriminator step. (Keras's own
 `SpectralNormalization` instead rewrites the kernel to `W / sigma` in every training call,
-G step and penalty re-calls included, without the gradient through sigma: on 32 px digits
-it drew one stripe in every cell after 660 steps.) Under MirroredStrategy every replica
+G step and penalty re-calls included, without the gradient through sigma. Measured with
+`keras-gan train --variant sngan --epochs 30` (32 px digits, 660 steps, seed 0, ~4.6
+training CPU-minutes each): Keras's wrapper drew a diagonal stripe in every cell, domain
+FID 256; this layer drew digits, domain FID 60.) Under MirroredStrategy every replica
 computes the same `u` from synchronized weights.
 """
 

@@ -861,6 +861,14 @@ def gain_hint(mask, uniform, hint_rate):
     return revealed * mask
 
 
+def _logits_and_mask(logits, mask):
+    """Float logits and the mask in their dtype, checked to have the same shape."""
+    logits = _as_float(logits, "logits")
+    mask = tf.cast(_as_float(mask, "mask"), logits.dtype)
+    _check_same_shape(logits, "logits", mask, "mask")
+    return logits, mask
+
+
 def gain_discriminator_loss(logits, mask, reduction="mean"):
     """GAIN's discriminator loss: D predicts, per entry, whether it was observed.
 
@@ -880,9 +888,7 @@ def gain_discriminator_loss(logits, mask, reduction="mean"):
         The loss in the dtype of `logits`.
     """
     _check_reduction(reduction)
-    logits = _as_float(logits, "logits")
-    mask = tf.cast(_as_float(mask, "mask"), logits.dtype)
-    _check_same_shape(logits, "logits", mask, "mask")
+    logits, mask = _logits_and_mask(logits, mask)
     return _reduce(_sigmoid_cross_entropy(mask, logits), reduction)
 
 
@@ -904,9 +910,7 @@ def gain_generator_loss(logits, mask, reduction="mean"):
         The loss in the dtype of `logits`.
     """
     _check_reduction(reduction)
-    logits = _as_float(logits, "logits")
-    mask = tf.cast(_as_float(mask, "mask"), logits.dtype)
-    _check_same_shape(logits, "logits", mask, "mask")
+    logits, mask = _logits_and_mask(logits, mask)
     return _reduce((1.0 - mask) * tf.nn.softplus(-logits), reduction)
 
 

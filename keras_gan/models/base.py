@@ -14,6 +14,7 @@ from keras_gan import losses, sampling, streams
 from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import packing, regularization
+from keras_gan.models.two_networks import check_optimizers, deserialize_networks
 from keras_gan.networks.spectral import update_spectral_norms
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
@@ -247,13 +248,7 @@ class GAN(keras.Model):
                 resolves differently per device; on CPU, XLA made a DCGAN step slower).
             **kwargs: passed to `keras.Model.compile` (e.g. `run_eagerly`).
         """
-        for name, optimizer in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer)):
-            if not isinstance(optimizer, keras.optimizers.Optimizer):
-                raise ValueError(
-                    f"`{name}` must be a keras.optimizers.Optimizer. Received: {name}={optimizer!r}"
-                )
-        if g_optimizer is d_optimizer:
-            raise ValueError("`g_optimizer` and `d_optimizer` must be two distinct optimizers.")
+        check_optimizers(g_optimizer, d_optimizer)
         # optimizer=None: the default rmsprop would otherwise be built over all variables.
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
         self.g_optimizer = g_optimizer
@@ -689,7 +684,4 @@ class GAN(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
-        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
-        return cls(**config)
+        return cls(**deserialize_networks(config))

@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from keras_gan import losses
 from keras_gan.models.base import GAN
+from keras_gan.models.two_networks import deserialize_networks
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -122,6 +123,4 @@ class BiGAN(GAN):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
-        return super().from_config(config)
+        return super().from_config(deserialize_networks(config, ("encoder",)))

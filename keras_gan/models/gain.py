@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import losses
+from keras_gan.models.two_networks import check_optimizers, deserialize_networks
 from keras_gan.replicas import replica_info, replica_slice
 
 # Streams of a step's stateless draws (folded into the (seed, step) seed).
@@ -152,13 +153,7 @@ class GAIN(keras.Model):
 
     def compile(self, g_optimizer, d_optimizer, jit_compile=False, **kwargs):
         """Sets and builds both optimizers (inside `strategy.scope()`; see `GAN.compile`)."""
-        for name, optimizer in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer)):
-            if not isinstance(optimizer, keras.optimizers.Optimizer):
-                raise ValueError(
-                    f"`{name}` must be a keras.optimizers.Optimizer. Received: {name}={optimizer!r}"
-                )
-        if g_optimizer is d_optimizer:
-            raise ValueError("`g_optimizer` and `d_optimizer` must be two distinct optimizers.")
+        check_optimizers(g_optimizer, d_optimizer)
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
         self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -324,10 +319,7 @@ class GAIN(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
-        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
-        return cls(**config)
+        return cls(**deserialize_networks(config))
 
 
 def gain(shape, hidden_units=None, **kwargs):

@@ -9,6 +9,7 @@ import textwrap
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 import keras_gan.models
@@ -146,3 +147,15 @@ def run_like_tf_serving(tmp_path, model_dir, signature_name, feeds, timeout=60):
     info = json.loads(completed.stdout.strip().splitlines()[-1])
     with np.load(out_file) as data:
         return {k: data[k] for k in data.files}, info
+
+
+@pytest.fixture(scope="module")
+def gan():
+    """A trained tiny GAN per test module (`from tests.helpers_export import gan`)."""
+    return make_gan()
+
+
+@pytest.fixture(scope="module")
+def cgan():
+    """A trained tiny CGAN per test module."""
+    return make_cgan()

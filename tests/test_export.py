@@ -15,19 +15,10 @@ from tensorflow.core.protobuf import saved_model_pb2
 import export
 from export.runtimes import OnnxReferenceSession, OnnxRuntimeSession, ServingSession
 from tests import helpers_export as h
+from tests.helpers_export import cgan, gan  # noqa: F401  (module fixtures)
 from keras_gan import runs
 
 ATOL = 1e-4
-
-
-@pytest.fixture(scope="module")
-def gan():
-    return h.make_gan()
-
-
-@pytest.fixture(scope="module")
-def cgan():
-    return h.make_cgan()
 
 
 @pytest.fixture(scope="module")

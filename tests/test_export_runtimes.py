@@ -17,6 +17,7 @@ import export
 from export import _api, cli
 from export.runtimes import LiteRtSession, OpenVinoSession
 from tests import helpers_export as h
+from tests.helpers_export import cgan, gan  # noqa: F401  (module fixtures)
 
 # Measured on the tiny generators: every runtime within 1.2e-7 of Keras in float32; a
 # runtime that computed in bfloat16 (~3e-3 off) or lost a weight would be far above this.
@@ -33,16 +34,6 @@ def _table_rows(table):
         diff, status = rest[:12].strip(), rest[12:].strip()
         rows[runtime] = (diff, status)
     return rows
-
-
-@pytest.fixture(scope="module")
-def gan():
-    return h.make_gan()
-
-
-@pytest.fixture(scope="module")
-def cgan():
-    return h.make_cgan()
 
 
 @pytest.fixture(scope="module")

@@ -607,8 +607,8 @@ class GAN(keras.Model):
         """Both losses on a batch, without updates (noise from a fixed evaluation stream)."""
         real, labels = self.unpack(data)
         batch_size = tf.shape(real)[0]
-        z = self.sample_latent(batch_size, self._step_seed(10_000))
-        fake_labels = self.sample_labels(batch_size, self._step_seed(10_001))
+        z = self.sample_latent(batch_size, self._step_seed(streams.EVAL))
+        fake_labels = self.sample_labels(batch_size, self._step_seed(streams.EVAL + 1))
         fake = self.generator(self.generator_inputs(z, fake_labels), training=False)
         real_logits = self.discriminate(self.pack_samples(real), labels, training=False)
         fake_logits = self.discriminate(self.pack_samples(fake), fake_labels, training=False)

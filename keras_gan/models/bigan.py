@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_gan import losses
+from keras_gan import losses, streams
 from keras_gan.models.base import GAN
 from keras_gan.models.two_networks import deserialize_networks
 
@@ -100,7 +100,7 @@ class BiGAN(GAN):
     def test_step(self, data):
         real, _ = self.unpack(data)
         batch_size = tf.shape(real)[0]
-        z = self.sample_latent(batch_size, self._step_seed(10_000))
+        z = self.sample_latent(batch_size, self._step_seed(streams.EVAL))
         fake = self.generator(z, training=False)
         real_logits = self.discriminate_pairs(real, self.encoder(real, training=False))
         fake_logits = self.discriminate_pairs(fake, z)

@@ -67,7 +67,7 @@ def step_draws():
     # Noise inputs: synthesis layer i draws from fold(noise_seed, i) (its documented rule).
     for i, conv in enumerate(gan.generator.convs):
         size = int(conv.name.split("_")[0][1:])
-        noise = sg._replica_normal(tf.constant([BATCH, size, size, 1]), streams.fold(latent["noise_seed"], i))
+        noise = sg.replica_normal(tf.constant([BATCH, size, size, 1]), streams.fold(latent["noise_seed"], i))
         draws[f"noise_{conv.name}"] = noise[:, 0, 0, 0].numpy()
     for name, view_stream in (("real", base._AUGMENT_REAL), ("fake", base._AUGMENT_FAKE)):
         d, f, c = _color_parameters(gan, seed, view_stream)

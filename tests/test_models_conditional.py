@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from keras_gan import models, networks
 from keras_gan import runs
-from keras_gan.networks import conditional
+from keras_gan.networks import bigan, conditional
 from tests.helpers_models import (
     DIGITS_SHAPE,
     assert_mirrored_equals_one_device,
@@ -156,7 +156,7 @@ def test_auxiliary_discriminators_return_source_and_auxiliary_heads():
         (lambda: conditional.conditional_mlp_discriminator((2,), 3, conditioning="sum"), "conditioning='sum'"),
         (lambda: conditional.conditional_dcgan_discriminator((12, 12, 1), 3), "image_shape"),
         (lambda: conditional.auxiliary_mlp_discriminator((2,), 0), "num_outputs=0"),
-        (lambda: conditional.joint_mlp_discriminator((2,), 4, dropout=1.5), "dropout=1.5"),
+        (lambda: bigan.joint_mlp_discriminator((2,), 4, dropout=1.5), "dropout=1.5"),
     ],
 )
 def test_builders_reject_bad_arguments_by_name(build, match):

@@ -12,7 +12,7 @@ import tensorflow as tf
 from keras_gan import data as gan_data
 from keras_gan import models, networks
 from keras_gan import runs
-from keras_gan.networks import conditional
+from keras_gan.networks import bigan, conditional
 from tests.helpers_models import (
     DIGITS_SHAPE,
     assert_mirrored_equals_one_device,
@@ -159,9 +159,9 @@ def _linear_bigan(**kwargs):
     # G, E and D all linear: D(x, z) = [x, z] . w + b.
     return models.BiGAN(
         networks.mlp_generator(2, (2,), hidden_units=(), output_activation=None),
-        conditional.joint_mlp_discriminator((2,), 2, hidden_units=(), latent_units=(), joint_units=(),
+        bigan.joint_mlp_discriminator((2,), 2, hidden_units=(), latent_units=(), joint_units=(),
                                             dropout=0.0),
-        conditional.mlp_encoder((2,), 2, hidden_units=()),
+        bigan.mlp_encoder((2,), 2, hidden_units=()),
         **kwargs,
     )
 
@@ -204,13 +204,13 @@ def test_bigan_generator_step_trains_the_encoder_with_the_generator():
 
 def test_bigan_rejects_mismatched_encoder_and_input_penalties():
     generator = networks.mlp_generator(4, (2,))
-    discriminator = conditional.joint_mlp_discriminator((2,), 4)
+    discriminator = bigan.joint_mlp_discriminator((2,), 4)
     with pytest.raises(ValueError, match=r"\[B, 4\]"):
-        models.BiGAN(generator, discriminator, conditional.mlp_encoder((2,), 3))
+        models.BiGAN(generator, discriminator, bigan.mlp_encoder((2,), 3))
     with pytest.raises(ValueError, match="two inputs"):
-        models.BiGAN(generator, networks.mlp_discriminator((2,)), conditional.mlp_encoder((2,), 4))
+        models.BiGAN(generator, networks.mlp_discriminator((2,)), bigan.mlp_encoder((2,), 4))
     with pytest.raises(ValueError, match="r1_gamma=10.0"):
-        models.BiGAN(generator, discriminator, conditional.mlp_encoder((2,), 4), r1_gamma=10.0)
+        models.BiGAN(generator, discriminator, bigan.mlp_encoder((2,), 4), r1_gamma=10.0)
 
 
 def test_bigan_config_round_trip_keeps_the_encoder():
@@ -443,9 +443,9 @@ def _small_infogan():
 def _small_bigan():
     return models.BiGAN(
         networks.mlp_generator(4, DIGITS_SHAPE, hidden_units=(16,)),
-        conditional.joint_mlp_discriminator(DIGITS_SHAPE, 4, hidden_units=(16,), latent_units=(8,),
+        bigan.joint_mlp_discriminator(DIGITS_SHAPE, 4, hidden_units=(16,), latent_units=(8,),
                                             joint_units=(8,), dropout=0.0),
-        conditional.mlp_encoder(DIGITS_SHAPE, 4, hidden_units=(16,)),
+        bigan.mlp_encoder(DIGITS_SHAPE, 4, hidden_units=(16,)),
         seed=3,
     )
 
@@ -551,9 +551,9 @@ def test_bigan_reconstructions_are_closer_to_their_inputs_than_random_samples():
     def build():
         return models.BiGAN(
             networks.mlp_generator(8, DIGITS_SHAPE, hidden_units=(128, 128)),
-            conditional.joint_mlp_discriminator(DIGITS_SHAPE, 8, hidden_units=(128, 128),
+            bigan.joint_mlp_discriminator(DIGITS_SHAPE, 8, hidden_units=(128, 128),
                                                 latent_units=(128,), joint_units=(128,)),
-            conditional.mlp_encoder(DIGITS_SHAPE, 8, hidden_units=(128, 128)),
+            bigan.mlp_encoder(DIGITS_SHAPE, 8, hidden_units=(128, 128)),
         )
 
     gan = compiled(build, init_seed=0, lr=5e-4)

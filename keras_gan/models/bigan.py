@@ -35,7 +35,7 @@ class BiGAN(GAN):
     Args:
         generator: keras.Model. `z [B, latent_dim] -> samples`.
         discriminator: keras.Model. `[samples, z] -> logits`, e.g.
-            `networks.conditional.joint_mlp_discriminator(shape, latent_dim)`.
+            `networks.bigan.joint_mlp_discriminator(shape, latent_dim)`.
         encoder: keras.Model. `samples -> z [B, latent_dim]`.
         **kwargs: passed to `GAN`.
     """

@@ -1,5 +1,11 @@
 """Generator and discriminator builders. Any compatible Keras models work with any variant."""
 
+from keras_gan.networks.bigan import (
+    dcgan_encoder,
+    joint_dcgan_discriminator,
+    joint_mlp_discriminator,
+    mlp_encoder,
+)
 from keras_gan.networks.common import VALID_IMAGE_SIZES
 from keras_gan.networks.conditional import (
     auxiliary_dcgan_discriminator,
@@ -11,10 +17,6 @@ from keras_gan.networks.conditional import (
     conditional_dcgan_generator,
     conditional_mlp_discriminator,
     conditional_mlp_generator,
-    dcgan_encoder,
-    joint_dcgan_discriminator,
-    joint_mlp_discriminator,
-    mlp_encoder,
 )
 from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator
 from keras_gan.networks.gain import gain_discriminator, gain_generator

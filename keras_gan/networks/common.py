@@ -21,6 +21,12 @@ def check_units(name, units):
         )
 
 
+def check_dropout(dropout):
+    """Validates a dropout rate in [0, 1) (None: no dropout)."""
+    if dropout is not None and not 0.0 <= dropout < 1.0:
+        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
+
+
 def as_shape(name, shape):
     """Validates a sample shape given as an int or a sequence of positive ints."""
     if isinstance(shape, int):

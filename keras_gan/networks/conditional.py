@@ -1,4 +1,4 @@
-"""Networks of the conditional and inference variants (CGAN, ACGAN, InfoGAN, BiGAN, SGAN).
+"""Networks of the class-aware variants (CGAN, ACGAN, InfoGAN, SGAN).
 
 Calling conventions (shared with `keras_gan.models`):
 
@@ -9,13 +9,13 @@ Calling conventions (shared with `keras_gan.models`):
   projection (Miyato & Koyama 2018) or by concatenation (Mirza & Osindero 2014).
 - Auxiliary discriminators (ACGAN, InfoGAN): `discriminator(samples)` ->
   `[logits [B, 1], auxiliary [B, num_outputs]]`; both heads share the body.
-- Encoders (BiGAN / ALI): `encoder(samples)` -> z `[B, latent_dim]` (linear output).
-- Joint discriminators (BiGAN / ALI): `discriminator([samples, z])` -> logits `[B, 1]`.
 - Classifier discriminators (SGAN): `discriminator(samples)` -> class logits `[B, K]`;
   `batch_norm_mlp_generator` is Salimans et al.'s generator for them.
 
+BiGAN's encoders and joint discriminators are in `keras_gan.networks.bigan`.
+
 Every discriminator has a layer named "features" whose output is the body's flat feature
-vector phi(x) (projection term, feature matching).
+vector phi(x) (projection term, feature matching; `keras_gan.networks.bodies`).
 
 The convolutional builders reuse the layers of `dcgan_generator` / `dcgan_discriminator`
 (both are plain chains of layers), so a conditional DCGAN has exactly the DCGAN body.
@@ -25,13 +25,15 @@ models load without custom objects.
 
 import keras
 
+from keras_gan.networks.bodies import apply_chain, dcgan_body, flat_input, mlp_body
 from keras_gan.networks.common import (
     as_shape,
+    check_dropout,
     check_image_shape,
     check_positive_int,
     check_units,
 )
-from keras_gan.networks.dcgan import dcgan_discriminator, dcgan_generator
+from keras_gan.networks.dcgan import dcgan_generator
 from keras_gan.networks.mlp import mlp_generator
 
 __all__ = [
@@ -46,10 +48,6 @@ __all__ = [
     "conditional_dcgan_generator",
     "conditional_mlp_discriminator",
     "conditional_mlp_generator",
-    "dcgan_encoder",
-    "joint_dcgan_discriminator",
-    "joint_mlp_discriminator",
-    "mlp_encoder",
 ]
 
 CONDITIONINGS = ("projection", "concat")
@@ -78,11 +76,6 @@ def _check_embedding_dim(embedding_dim):
         check_positive_int("embedding_dim", embedding_dim)
 
 
-def _check_dropout(dropout):
-    if dropout is not None and not 0.0 <= dropout < 1.0:
-        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
-
-
 # ---------------------------------------------------------------------------- helpers
 
 
@@ -104,51 +97,6 @@ def _label_code(labels, num_classes, embedding_dim, name):
     if embedding_dim is None:
         return one_hot(labels, num_classes, name=f"{name}_one_hot")
     return keras.layers.Embedding(num_classes, embedding_dim, name=f"{name}_embedding")(labels)
-
-
-def _apply_chain(model, x, stop_at=None):
-    """Calls the layers of a chain-shaped functional `model` on `x`, in order, up to (not
-    including) the first layer of type `stop_at`. Reusing the layers keeps the exact
-    architecture (and initialisation) of the unconditional builder."""
-    previous = model.layers[0]
-    for layer in model.layers[1:]:
-        if layer.input is not previous.output:  # a branch: this helper only handles chains
-            raise ValueError(f"Model {model.name!r} is not a chain of layers (at {layer.name!r}).")
-        if stop_at is not None and isinstance(layer, stop_at):
-            return x
-        x = layer(x)
-        previous = layer
-    return x
-
-
-def _mlp_body(x, hidden_units, activation, dropout, prefix="dense", hidden_noise=0.0):
-    """Dense layers; the last one's activations (before its noise / dropout) are the
-    "features" layer, as in Salimans et al.'s code (feature matching on `layers[-3]`)."""
-    if not hidden_units:
-        x = keras.layers.Identity(name="features")(x)
-        return x, x
-    for i, units in enumerate(hidden_units):
-        x = keras.layers.Dense(units, activation=activation, name=f"{prefix}_{i}")(x)
-        if i == len(hidden_units) - 1:
-            x = features = keras.layers.Identity(name="features")(x)
-        if hidden_noise:
-            x = keras.layers.GaussianNoise(hidden_noise, name=f"{prefix}_{i}_noise")(x)
-        if dropout:
-            x = keras.layers.Dropout(dropout, name=f"{prefix}_{i}_dropout")(x)
-    return features, x
-
-
-def _dcgan_body(images, image_shape, base_filters, normalization, dropout):
-    """The DCGAN discriminator's convolutions on `images`, flattened: phi(x)."""
-    template = dcgan_discriminator(
-        image_shape, base_filters, normalization=normalization, dropout=dropout
-    )
-    x = _apply_chain(template, images, stop_at=keras.layers.Flatten)
-    return keras.layers.Flatten(name="features")(x)
-
-
-def _flat_input(x, input_shape):
-    return keras.layers.Flatten(name="flatten")(x) if len(input_shape) > 1 else x
 
 
 # ------------------------------------------------------------------------- generators
@@ -193,19 +141,17 @@ def conditional_mlp_generator(
     _check_num_classes(num_classes)
     check_units("hidden_units", hidden_units)
     _check_embedding_dim(embedding_dim)
+    code_dim = num_classes if embedding_dim is None else embedding_dim
+    # The unconditional MLP on concat(z, code(y)): same layers, same names.
+    template = mlp_generator(
+        latent_dim + code_dim, output_shape, hidden_units, activation, output_activation
+    )
     z = keras.Input((latent_dim,), name="z")
     labels = _labels_input()
     x = keras.layers.Concatenate(name="z_and_label")(
         [z, _label_code(labels, num_classes, embedding_dim, "label")]
     )
-    for i, units in enumerate(hidden_units):
-        x = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
-    size = 1
-    for d in output_shape:
-        size *= d
-    x = keras.layers.Dense(size, activation=output_activation, name="output")(x)
-    x = keras.layers.Reshape(output_shape, name="sample")(x)
-    return keras.Model([z, labels], x, name=name)
+    return keras.Model([z, labels], apply_chain(template, x), name=name)
 
 
 def conditional_dcgan_generator(
@@ -245,7 +191,7 @@ def conditional_dcgan_generator(
     x = keras.layers.Concatenate(name="z_and_label")(
         [z, _label_code(labels, num_classes, embedding_dim, "label")]
     )
-    return keras.Model([z, labels], _apply_chain(template, x), name=name)
+    return keras.Model([z, labels], apply_chain(template, x), name=name)
 
 
 # ------------------------------------------------------------ conditional discriminators
@@ -302,17 +248,17 @@ def conditional_mlp_discriminator(
     _check_conditioning(conditioning)
     check_units("hidden_units", hidden_units)
     _check_embedding_dim(embedding_dim)
-    _check_dropout(dropout)
+    check_dropout(dropout)
     samples = keras.Input(input_shape, name="x")
     labels = _labels_input()
-    x = _flat_input(samples, input_shape)
+    x = flat_input(samples, input_shape)
     if conditioning == "concat":
         code = _label_code(labels, num_classes, embedding_dim, "label")
         x = keras.layers.Concatenate(name="x_and_label")([x, code])
-        _, x = _mlp_body(x, hidden_units, activation, dropout)
+        _, x = mlp_body(x, hidden_units, activation, dropout)
         logits = keras.layers.Dense(1, name="logits")(x)
     else:
-        _, x = _mlp_body(x, hidden_units, activation, dropout)
+        _, x = mlp_body(x, hidden_units, activation, dropout)
         logits = _conditional_head(x, labels, num_classes)
     return keras.Model([samples, labels], logits, name=name)
 
@@ -350,7 +296,7 @@ def conditional_dcgan_discriminator(
     _check_num_classes(num_classes)
     _check_conditioning(conditioning)
     check_positive_int("base_filters", base_filters)
-    _check_dropout(dropout)
+    check_dropout(dropout)
     images = keras.Input((size, size, channels), name="images")
     labels = _labels_input()
     if conditioning == "concat":
@@ -359,10 +305,10 @@ def conditional_dcgan_discriminator(
         maps = keras.layers.UpSampling2D(size, name="label_maps")(maps)  # tile to size x size
         x = keras.layers.Concatenate(name="image_and_label")([images, maps])
         body_shape = (size, size, channels + num_classes)
-        features = _dcgan_body(x, body_shape, base_filters, normalization, dropout)
+        features = dcgan_body(x, body_shape, base_filters, normalization, dropout)
         logits = keras.layers.Dense(1, name="logits")(features)
     else:
-        features = _dcgan_body(images, image_shape, base_filters, normalization, dropout)
+        features = dcgan_body(images, image_shape, base_filters, normalization, dropout)
         logits = _conditional_head(features, labels, num_classes)
     return keras.Model([images, labels], logits, name=name)
 
@@ -411,9 +357,9 @@ def auxiliary_mlp_discriminator(
     check_units("hidden_units", hidden_units)
     if aux_hidden_units:
         check_units("aux_hidden_units", aux_hidden_units)
-    _check_dropout(dropout)
+    check_dropout(dropout)
     samples = keras.Input(input_shape, name="x")
-    _, x = _mlp_body(_flat_input(samples, input_shape), hidden_units, activation, dropout)
+    _, x = mlp_body(flat_input(samples, input_shape), hidden_units, activation, dropout)
     outputs = _auxiliary_heads(x, num_outputs, aux_hidden_units, activation)
     return keras.Model(samples, outputs, name=name)
 
@@ -449,9 +395,9 @@ def auxiliary_dcgan_discriminator(
     check_positive_int("base_filters", base_filters)
     if aux_hidden_units:
         check_units("aux_hidden_units", aux_hidden_units)
-    _check_dropout(dropout)
+    check_dropout(dropout)
     images = keras.Input(tuple(image_shape), name="images")
-    features = _dcgan_body(images, image_shape, base_filters, normalization, dropout)
+    features = dcgan_body(images, image_shape, base_filters, normalization, dropout)
     outputs = _auxiliary_heads(features, num_outputs, aux_hidden_units, "leaky_relu")
     return keras.Model(images, outputs, name=name)
 
@@ -536,10 +482,10 @@ def classifier_mlp_discriminator(
         if not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f"`{arg}` must be a float >= 0. Received: {arg}={value!r}")
     samples = keras.Input(input_shape, name="x")
-    x = _flat_input(samples, input_shape)
+    x = flat_input(samples, input_shape)
     if input_noise:
         x = keras.layers.GaussianNoise(input_noise, name="input_noise")(x)
-    _, x = _mlp_body(x, hidden_units, activation, 0.0, hidden_noise=hidden_noise)
+    _, x = mlp_body(x, hidden_units, activation, 0.0, hidden_noise=hidden_noise)
     logits = keras.layers.Dense(num_classes, name="class_logits")(x)
     return keras.Model(samples, logits, name=name)
 
@@ -572,162 +518,8 @@ def classifier_dcgan_discriminator(
     check_image_shape("image_shape", image_shape)
     _check_num_classes(num_classes)
     check_positive_int("base_filters", base_filters)
-    _check_dropout(dropout)
+    check_dropout(dropout)
     images = keras.Input(tuple(image_shape), name="images")
-    features = _dcgan_body(images, image_shape, base_filters, normalization, dropout)
+    features = dcgan_body(images, image_shape, base_filters, normalization, dropout)
     logits = keras.layers.Dense(num_classes, name="class_logits")(features)
     return keras.Model(images, logits, name=name)
-
-
-# ------------------------------------------------------------------- BiGAN / ALI
-
-
-def mlp_encoder(
-    input_shape,
-    latent_dim,
-    hidden_units=(256, 256),
-    activation="leaky_relu",
-    name="mlp_encoder",
-):
-    """A fully connected encoder `x -> z` (linear output) for BiGAN / ALI.
-
-    Args:
-        input_shape: tuple of ints. Shape of one sample.
-        latent_dim: int. Size of z.
-        hidden_units: tuple of ints. Defaults to (256, 256).
-        activation: str. Hidden activation. Defaults to "leaky_relu".
-        name: str. Model name.
-
-    Returns:
-        A built `keras.Model` mapping `[B, *input_shape]` to `[B, latent_dim]`.
-    """
-    input_shape = as_shape("input_shape", input_shape)
-    check_positive_int("latent_dim", latent_dim)
-    check_units("hidden_units", hidden_units)
-    samples = keras.Input(input_shape, name="x")
-    x = _flat_input(samples, input_shape)
-    for i, units in enumerate(hidden_units):
-        x = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
-    z = keras.layers.Dense(latent_dim, name="z")(x)
-    return keras.Model(samples, z, name=name)
-
-
-def dcgan_encoder(image_shape, latent_dim, base_filters=64, normalization="batch", name="dcgan_encoder"):
-    """A convolutional encoder `image -> z`: the DCGAN discriminator body, then a linear
-    layer of width `latent_dim` (Donahue et al. 2017 mirror D's architecture for E).
-
-    Args:
-        image_shape: tuple. `(size, size, channels)`, size in (16, 28, 32, 64, 128).
-        latent_dim: int. Size of z.
-        base_filters: int. Width, as in `dcgan_discriminator`. Defaults to 64.
-        normalization: "batch", "layer" or None. Defaults to "batch".
-        name: str. Model name.
-
-    Returns:
-        A built `keras.Model` mapping images to `[B, latent_dim]`.
-    """
-    check_image_shape("image_shape", image_shape)
-    check_positive_int("latent_dim", latent_dim)
-    check_positive_int("base_filters", base_filters)
-    images = keras.Input(tuple(image_shape), name="images")
-    features = _dcgan_body(images, image_shape, base_filters, normalization, None)
-    z = keras.layers.Dense(latent_dim, name="z")(features)
-    return keras.Model(images, z, name=name)
-
-
-def _joint_head(x_features, z, latent_units, joint_units, activation, dropout):
-    zf = z
-    for i, units in enumerate(latent_units):
-        zf = keras.layers.Dense(units, activation=activation, name=f"z_dense_{i}")(zf)
-        if dropout:
-            zf = keras.layers.Dropout(dropout, name=f"z_dense_{i}_dropout")(zf)
-    x = keras.layers.Concatenate(name="x_and_z")([x_features, zf])
-    for i, units in enumerate(joint_units):
-        x = keras.layers.Dense(units, activation=activation, name=f"joint_{i}")(x)
-        if dropout:
-            x = keras.layers.Dropout(dropout, name=f"joint_{i}_dropout")(x)
-    return keras.layers.Dense(1, name="logits")(x)
-
-
-def joint_mlp_discriminator(
-    input_shape,
-    latent_dim,
-    hidden_units=(256, 256),
-    latent_units=(256,),
-    joint_units=(256,),
-    activation="leaky_relu",
-    dropout=0.2,
-    name="joint_mlp_discriminator",
-):
-    """The BiGAN / ALI discriminator on (x, z) pairs: `[x, z] -> logit`.
-
-    x and z each go through their own layers (D_x with "features", D_z), are concatenated
-    and go through joint layers (D_xz), as in Dumoulin et al. 2017; dropout regularises D
-    (both papers use it).
-
-    Papers: Donahue, Krähenbühl & Darrell, "Adversarial Feature Learning", ICLR 2017
-    (https://arxiv.org/abs/1605.09782); Dumoulin et al., "Adversarially Learned
-    Inference", ICLR 2017 (https://arxiv.org/abs/1606.00704).
-
-    Args:
-        input_shape: tuple of ints. Shape of one sample.
-        latent_dim: int. Size of z.
-        hidden_units: tuple of ints. Layers on x. Defaults to (256, 256).
-        latent_units: tuple of ints. Layers on z. Defaults to (256,).
-        joint_units: tuple of ints. Layers on the concatenation. Defaults to (256,).
-        activation: str. Defaults to "leaky_relu".
-        dropout: float. Dropout after every hidden layer. Defaults to 0.2.
-        name: str. Model name.
-
-    Returns:
-        A built `keras.Model` mapping `[samples, z [B, latent_dim]]` to logits `[B, 1]`.
-    """
-    input_shape = as_shape("input_shape", input_shape)
-    check_positive_int("latent_dim", latent_dim)
-    for arg, units in (("hidden_units", hidden_units), ("latent_units", latent_units),
-                       ("joint_units", joint_units)):
-        if units:
-            check_units(arg, units)
-    _check_dropout(dropout)
-    samples = keras.Input(input_shape, name="x")
-    z = keras.Input((latent_dim,), name="z")
-    _, x = _mlp_body(_flat_input(samples, input_shape), hidden_units, activation, dropout)
-    logits = _joint_head(x, z, latent_units, joint_units, activation, dropout)
-    return keras.Model([samples, z], logits, name=name)
-
-
-def joint_dcgan_discriminator(
-    image_shape,
-    latent_dim,
-    base_filters=64,
-    latent_units=(512,),
-    joint_units=(512,),
-    dropout=0.2,
-    name="joint_dcgan_discriminator",
-):
-    """The BiGAN / ALI discriminator with a DCGAN body on x: `[image, z] -> logit`.
-
-    D_x is `dcgan_discriminator`'s convolutions (no batch norm: real and fake pairs differ
-    in both parts, and ALI uses dropout instead), D_z and D_xz are dense layers.
-
-    Args:
-        image_shape: tuple. `(size, size, channels)`, size in (16, 28, 32, 64, 128).
-        latent_dim: int. Size of z.
-        base_filters: int. Width of D_x. Defaults to 64.
-        latent_units: tuple of ints. Layers on z. Defaults to (512,).
-        joint_units: tuple of ints. Layers on the concatenation. Defaults to (512,).
-        dropout: float. Dropout after every layer. Defaults to 0.2.
-        name: str. Model name.
-
-    Returns:
-        A built `keras.Model` mapping `[images, z]` to logits `[B, 1]`.
-    """
-    check_image_shape("image_shape", image_shape)
-    check_positive_int("latent_dim", latent_dim)
-    check_positive_int("base_filters", base_filters)
-    _check_dropout(dropout)
-    images = keras.Input(tuple(image_shape), name="images")
-    z = keras.Input((latent_dim,), name="z")
-    features = _dcgan_body(images, image_shape, base_filters, None, dropout or None)
-    logits = _joint_head(features, z, latent_units, joint_units, "leaky_relu", dropout)
-    return keras.Model([images, z], logits, name=name)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from keras_gan import models, networks
 from keras_gan.models.sgan import add_labelled_rows, semi_supervised_labels
-from keras_gan.networks import conditional
+from keras_gan.networks import bigan, conditional
 from trainers.recipes import Recipe, register
 from trainers.recipes.core import REGULARIZATION_OPTIONS, gan_kwargs, regularization_kwargs
 from trainers.recipes.core import PACK_OPTIONS, pack_kwargs
@@ -189,15 +189,15 @@ register(Recipe(
 def build_bigan(element_shape, config, num_classes=None):
     latent_dim = config["latent_dim"]
     if _is_toy(element_shape):
-        encoder = conditional.mlp_encoder(element_shape, latent_dim, hidden_units=_units(config))
-        discriminator = conditional.joint_mlp_discriminator(
+        encoder = bigan.mlp_encoder(element_shape, latent_dim, hidden_units=_units(config))
+        discriminator = bigan.joint_mlp_discriminator(
             element_shape, latent_dim, hidden_units=_units(config),
             latent_units=(config["hidden_units"],), joint_units=(config["hidden_units"],),
             dropout=config["dropout"],
         )
     else:
-        encoder = conditional.dcgan_encoder(element_shape, latent_dim, config["base_filters"])
-        discriminator = conditional.joint_dcgan_discriminator(
+        encoder = bigan.dcgan_encoder(element_shape, latent_dim, config["base_filters"])
+        discriminator = bigan.joint_dcgan_discriminator(
             element_shape, latent_dim, config["base_filters"], dropout=config["dropout"]
         )
     return models.BiGAN(

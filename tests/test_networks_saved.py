@@ -39,6 +39,7 @@ REGISTERED_NAMES = [
     "keras_gan>GAN",
     "keras_gan>InfoGAN",
     "keras_gan>LSGAN",
+    "keras_gan>Maxout",
     "keras_gan>MinibatchStdDev",
     "keras_gan>PixelNormalization",
     "keras_gan>SGAN",

@@ -4,7 +4,7 @@ import math
 
 import keras
 
-from keras_gan.networks.common import as_shape, check_positive_int, check_units
+from keras_gan.networks.common import as_shape, check_dropout, check_positive_int, check_units
 
 
 def mlp_generator(
@@ -50,11 +50,27 @@ def mlp_generator(
     return keras.Model(z, x, name=name)
 
 
+@keras.saving.register_keras_serializable(package="keras_gan")
 class Maxout(keras.layers.Layer):
-    """Maxout units (Goodfellow et al. 2013): the max over `pieces` linear pieces."""
+    """Maxout units: the max over `pieces` linear pieces, `h_i(x) = max_j (x W_ij + b_ij)`.
+
+    One Dense layer of `units * pieces` outputs; unit i is the max of outputs
+    `i * pieces ... (i + 1) * pieces - 1`. The discriminator of the original GAN paper
+    used maxout units.
+
+    Paper: Goodfellow, Warde-Farley, Mirza, Courville & Bengio, "Maxout Networks", ICML
+    2013. https://arxiv.org/abs/1302.4389
+
+    Args:
+        units: int. Output width.
+        pieces: int. Linear pieces per unit.
+        **kwargs: passed to `keras.layers.Layer` (e.g. `name`).
+    """
 
     def __init__(self, units, pieces, **kwargs):
         super().__init__(**kwargs)
+        check_positive_int("units", units)
+        check_positive_int("pieces", pieces)
         self.units = units
         self.pieces = pieces
         self.dense = keras.layers.Dense(units * pieces)
@@ -102,8 +118,7 @@ def mlp_discriminator(
     check_units("hidden_units", hidden_units)
     if maxout_pieces is not None:
         check_positive_int("maxout_pieces", maxout_pieces)
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
+    check_dropout(dropout)
     x_in = keras.Input(input_shape, name="x")
     x = keras.layers.Flatten()(x_in) if len(input_shape) > 1 else x_in
     for i, units in enumerate(hidden_units):

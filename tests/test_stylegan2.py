@@ -96,6 +96,18 @@ def test_modulated_conv_matches_numpy_reference(fused, demodulate, kernel_size):
     np.testing.assert_allclose(got, numpy_modulated_conv(x, kernel, styles, demodulate), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("kernel_shape", [(3, 3, 4, 5), (1, 1, 4, 5), (4, 5)])
+def test_demodulation_is_one_rule_for_conv_and_dense_kernels(kernel_shape):
+    # d_bj = 1 / sqrt(sum_{i,k} (s_bi w_ijk)^2 + eps), from the per-sample kernels; a dense
+    # kernel [C_in, C_out] is the 1x1 convolution's, without spatial axes.
+    rng = np.random.default_rng(2)
+    kernel = rng.standard_normal(kernel_shape).astype("float32")
+    styles = rng.uniform(0.2, 3.0, (3, 4)).astype("float32")
+    per_sample = kernel.reshape(-1, 4, 5)[None] * styles[:, None, :, None]  # [B, k*k, Cin, Cout]
+    expected = 1.0 / np.sqrt((per_sample.astype("float64") ** 2).sum(axis=(1, 2)) + 1e-8)
+    np.testing.assert_allclose(sg.demodulation(styles, kernel).numpy(), expected, rtol=1e-5)
+
+
 def test_demodulation_gives_unit_variance_outputs():
     # Karras et al. 2020, Sec. 2.2: for i.i.d. unit-variance inputs the demodulated output
     # has unit standard deviation whatever the styles and weights.

@@ -127,6 +127,10 @@ class StyleBasedGenerator(keras.Model):
         names.append(layer.name)
         return layer
 
+    def _layers_named(self, names):
+        """The layers added by `_add_styled_layer` under `names`, in order."""
+        return [getattr(self, name) for name in names]
+
     def _check_synthesis_inputs(self, ws, noise_mode):
         """Validates `synthesis`'s arguments; returns ws as a float32 Tensor."""
         check_noise_mode(noise_mode)
@@ -386,12 +390,12 @@ class StyleGAN2Generator(StyleBasedGenerator):
     @property
     def convs(self):
         """The StyledConv2D layers in order (`convs[i]` reads `ws[:, conv_style_index[i]]`)."""
-        return [getattr(self, name) for name in self.conv_names]
+        return self._layers_named(self.conv_names)
 
     @property
     def to_rgbs(self):
         """The ToRGB layers, one per resolution (reading `ws[:, rgb_style_index[i]]`)."""
-        return [getattr(self, name) for name in self.rgb_names]
+        return self._layers_named(self.rgb_names)
 
     @property
     def output_shape(self):
@@ -528,7 +532,7 @@ class StyleGAN2VectorGenerator(StyleBasedGenerator):
     @property
     def styled_layers(self):
         """The StyledDense layers in order (`styled_layers[i]` reads `ws[:, i]`)."""
-        return [getattr(self, name) for name in self.layer_names]
+        return self._layers_named(self.layer_names)
 
     @property
     def output_shape(self):

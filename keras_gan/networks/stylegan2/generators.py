@@ -47,7 +47,10 @@ class StyleBasedGenerator(keras.Model):
     mixing and truncation act on ws) -> `synthesis(ws, noise_mode, noise_seed)` -> samples.
     Subclasses build the synthesis network (`synthesis`) and say what `generator(z)`
     returns of its output (`finish`: images are clipped to [-1, 1], 2-D points are not);
-    they call `_build_style_space` in `__init__` for the mapping network and `w_avg`.
+    they call `_build_style_space` in `__init__` for the mapping network and `w_avg`,
+    add their styled layers with `_add_styled_layer`, validate `synthesis`'s input with
+    `_check_synthesis_inputs`, seed layer i's noise with `_layer_noise_seed` and extend
+    `_style_space_config` in `get_config` (the base's `from_config` rebuilds from it).
 
     Calling convention: `generator(z)` with z float32 `[B, latent_dim]` uses the
     truncation and noise mode given at construction; a training call takes the dict

@@ -8,8 +8,11 @@ of commit "Goldens of the saved StyleGAN2 networks" (the single-file
 today's code is what a user's old run directory (`generator.keras`,
 `ema_generator.keras`) or exported `.keras` file goes through: the registered names
 (`keras_gan>StyleGAN2Generator`, ...), the config keys and the weight paths must all
-still match. Do not regenerate the files to make this test pass: a failure here means
-saved files of users no longer load.
+still match. `stylegan2_generators.ckpt*` is a `tf.train.Checkpoint` of both generators (what a run
+directory's checkpoints hold, by attribute path), written the same way by commit
+6e6544d's code (`python -m tests.test_networks_saved` with that tree first on the path).
+Do not regenerate the files to make this test pass: a failure here means saved files of
+users no longer load.
 """
 
 import json
@@ -19,6 +22,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gan.models  # noqa: F401  (registers the variants)
 import keras_gan.networks  # noqa: F401  (registers the layers and generators)
@@ -110,6 +114,33 @@ def write_goldens(directory=DATA):
         np.savez(os.path.join(directory, f"{name}.npz"), x=x, y=y)
 
 
+def _checkpointed_generators():
+    networks = _stylegan2_networks()
+    return {name: networks[name]() for name in ("stylegan2_generator", "stylegan2_vector_generator")}
+
+
+_CHECKPOINT = os.path.join(DATA, "stylegan2_generators.ckpt")
+
+
+def write_checkpoint_golden(prefix=_CHECKPOINT):
+    """Writes `tf.train.Checkpoint(**generators)` at `prefix` and `<prefix>.npz` (outputs)."""
+    keras.utils.set_random_seed(0)
+    generators = {name: _perturbed(g, 10 + i) for i, (name, g) in enumerate(_checkpointed_generators().items())}
+    z = np.random.default_rng(110).standard_normal((3, 4)).astype("float32")
+    tf.train.Checkpoint(**generators).write(prefix)
+    np.savez(f"{prefix}.npz", z=z, **{name: np.asarray(g(z)) for name, g in generators.items()})
+
+
+def test_generator_checkpoint_written_by_earlier_code_restores_every_variable():
+    generators = _checkpointed_generators()
+    # assert_consumed: every saved variable found its place (noise_const included), and
+    # every variable of today's generators was restored.
+    tf.train.Checkpoint(**generators).read(_CHECKPOINT).assert_consumed()
+    golden = np.load(f"{_CHECKPOINT}.npz")
+    for name, generator in generators.items():
+        np.testing.assert_allclose(np.asarray(generator(golden["z"])), golden[name], rtol=1e-5, atol=1e-6)
+
+
 def test_registered_names_are_unchanged():
     registered = sorted(k for k in keras.saving.get_custom_objects() if k.startswith("keras_gan>"))
     assert registered == REGISTERED_NAMES
@@ -136,4 +167,7 @@ def test_network_saved_today_reloads_with_the_same_outputs(name, tmp_path):
 
 
 if __name__ == "__main__":
-    write_goldens(sys.argv[1] if len(sys.argv) > 1 else DATA)
+    if sys.argv[1:] == ["checkpoint"]:
+        write_checkpoint_golden()
+    else:
+        write_goldens(sys.argv[1] if len(sys.argv) > 1 else DATA)

@@ -196,3 +196,20 @@ def test_layer_config_round_trip(name):
     clone(inputs, **call_kwargs)  # builds the clone's weights
     clone.set_weights(layer.get_weights())
     np.testing.assert_allclose(clone(inputs, **call_kwargs).numpy(), expected.numpy(), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("embedding_dim", [None, 5])
+def test_conditional_mlp_generator_is_the_mlp_generator_on_z_and_the_label_code(embedding_dim):
+    code_dim = 3 if embedding_dim is None else embedding_dim
+    plain = networks.mlp_generator(4 + code_dim, (3, 3, 1), hidden_units=(8, 6))
+    conditional = networks.conditional_mlp_generator(4, (3, 3, 1), 3, hidden_units=(8, 6),
+                                                     embedding_dim=embedding_dim)
+
+    def layout(model, after):
+        names = [layer.name for layer in model.layers]
+        return [(type(layer).__name__, layer.name, layer.count_params())
+                for layer in model.layers[names.index(after) + 1:]]
+
+    assert layout(conditional, "z_and_label") == layout(plain, "z")
+    # Plus the label code: a [classes, code_dim] table (the frozen identity for one-hot).
+    assert conditional.count_params() == plain.count_params() + 3 * code_dim

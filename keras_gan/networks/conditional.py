@@ -102,6 +102,23 @@ def _label_code(labels, num_classes, embedding_dim, name):
 # ------------------------------------------------------------------------- generators
 
 
+def _code_dim(num_classes, embedding_dim):
+    """Width of `_label_code`: one-hot (num_classes) or the embedding's."""
+    return num_classes if embedding_dim is None else embedding_dim
+
+
+def _label_joined_to_z(template, latent_dim, num_classes, embedding_dim, name):
+    """`[z, y] -> template(concat(z, code(y)))`: the unconditional generator `template`
+    (a chain built for inputs of `latent_dim + _code_dim(...)`) with its own layers, so
+    names and layout are the unconditional ones."""
+    z = keras.Input((latent_dim,), name="z")
+    labels = _labels_input()
+    x = keras.layers.Concatenate(name="z_and_label")(
+        [z, _label_code(labels, num_classes, embedding_dim, "label")]
+    )
+    return keras.Model([z, labels], apply_chain(template, x), name=name)
+
+
 def conditional_mlp_generator(
     latent_dim,
     output_shape,
@@ -141,17 +158,11 @@ def conditional_mlp_generator(
     _check_num_classes(num_classes)
     check_units("hidden_units", hidden_units)
     _check_embedding_dim(embedding_dim)
-    code_dim = num_classes if embedding_dim is None else embedding_dim
-    # The unconditional MLP on concat(z, code(y)): same layers, same names.
     template = mlp_generator(
-        latent_dim + code_dim, output_shape, hidden_units, activation, output_activation
+        latent_dim + _code_dim(num_classes, embedding_dim), output_shape, hidden_units,
+        activation, output_activation,
     )
-    z = keras.Input((latent_dim,), name="z")
-    labels = _labels_input()
-    x = keras.layers.Concatenate(name="z_and_label")(
-        [z, _label_code(labels, num_classes, embedding_dim, "label")]
-    )
-    return keras.Model([z, labels], apply_chain(template, x), name=name)
+    return _label_joined_to_z(template, latent_dim, num_classes, embedding_dim, name)
 
 
 def conditional_dcgan_generator(
@@ -184,14 +195,8 @@ def conditional_dcgan_generator(
     check_image_shape("image_shape", image_shape)
     _check_num_classes(num_classes)
     _check_embedding_dim(embedding_dim)
-    code_dim = num_classes if embedding_dim is None else embedding_dim
-    template = dcgan_generator(latent_dim + code_dim, image_shape, base_filters)
-    z = keras.Input((latent_dim,), name="z")
-    labels = _labels_input()
-    x = keras.layers.Concatenate(name="z_and_label")(
-        [z, _label_code(labels, num_classes, embedding_dim, "label")]
-    )
-    return keras.Model([z, labels], apply_chain(template, x), name=name)
+    template = dcgan_generator(latent_dim + _code_dim(num_classes, embedding_dim), image_shape, base_filters)
+    return _label_joined_to_z(template, latent_dim, num_classes, embedding_dim, name)
 
 
 # ------------------------------------------------------------ conditional discriminators

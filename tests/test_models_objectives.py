@@ -57,8 +57,7 @@ def _digits():
     return gan_data.load_arrays("digits", image_size=IMAGE_SHAPE[0], with_labels=True)
 
 
-def _train_two_steps(case):
-    """(per-step logs, variable digest) after two eager fit steps of one batch each."""
+def _build(case):
     variant, overrides = CASES[case]
     recipe, data = recipes.get(variant), _digits()
     config = {**recipes.defaults(variant, "image"), **TINY, "seed": 3,
@@ -67,7 +66,12 @@ def _train_two_steps(case):
     gan = recipe.build(IMAGE_SHAPE, config, data.num_classes)
     gan.compile(*recipe.optimizers(config), run_eagerly=True)
     rows = config["batch_size"] * gan.d_steps
-    dataset = labelled_batches(data.images[:rows], data.labels[:rows], rows)
+    return gan, labelled_batches(data.images[:rows], data.labels[:rows], rows)
+
+
+def _train_two_steps(case):
+    """(per-step logs, variable digest) after two eager fit steps of one batch each."""
+    gan, dataset = _build(case)
     history = gan.fit(dataset, epochs=2, verbose=0).history
     logs = {name: [float(v) for v in values] for name, values in sorted(history.items())}
     state = [np.asarray(v, "float64") for v in full_state(gan)]
@@ -113,6 +117,31 @@ def test_two_steps_match_the_goldens_of_the_code_before_the_refactoring(case):
     for name in expected_logs:
         np.testing.assert_allclose(logs[name], expected_logs[name], rtol=1e-6, atol=1e-6, err_msg=name)
     np.testing.assert_allclose(digest, expected_digest, rtol=1e-6, atol=1e-6)
+
+
+# case -> the variant's own terms `evaluate` must report (before the refactoring,
+# `test_step` computed only the adversarial losses: these were 0).
+EVALUATED_TERMS = {
+    "acgan": ("d_class_loss", "g_class_loss"),
+    "infogan": ("info_loss", "categorical_mi"),
+    "wgan_gp": ("gp",),
+    "sgan": ("supervised_loss", "unsupervised_loss"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EVALUATED_TERMS))
+def test_evaluate_reports_the_variants_own_objective_without_updates(case):
+    gan, dataset = _build(case)
+    before = full_state(gan)
+    first = gan.evaluate(dataset, verbose=0, return_dict=True)
+    for a, b in zip(before, full_state(gan)):
+        np.testing.assert_array_equal(a, b)
+    for name in EVALUATED_TERMS[case]:
+        assert first[name] != 0.0 and np.isfinite(first[name]), (name, first)
+    if case == "acgan":  # class_weight 1: d_loss = source (> 0) + d_class_loss
+        assert first["d_loss"] > first["d_class_loss"] and first["g_loss"] > first["g_class_loss"]
+    # The evaluation noise is a fixed stream: evaluating again gives the same numbers.
+    assert gan.evaluate(dataset, verbose=0, return_dict=True) == pytest.approx(first, rel=1e-6)
 
 
 if __name__ == "__main__":

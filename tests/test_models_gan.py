@@ -265,3 +265,13 @@ def test_ring_learning_covers_most_modes_over_seeds(reuse):
                                        options={"reuse_generator_pass": reuse})
     assert count(results, lambda c: c["covered"] >= 5) >= 4
     assert count(results, lambda c: c["covered"] >= 6) >= 3
+
+
+def test_generate_refuses_options_the_variant_does_not_take():
+    # Sampling options are declared per variant (`generation_options`): InfoGAN's
+    # `continuous`, StyleGAN2's `truncation_psi`; the base GAN takes none.
+    gan = tiny_gan()
+    assert gan.generation_options == ()
+    with pytest.raises(ValueError, match=r"GAN.generate takes the options \[\]. Received: truncation_psi=0.7"):
+        gan.generate(4, seed=0, truncation_psi=0.7)
+    np.testing.assert_array_equal(gan.generate(4, seed=1), gan.generate(4, seed=1))

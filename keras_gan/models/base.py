@@ -26,7 +26,8 @@ default here, none is discovered by `getattr`):
 training-only regularization), so `evaluate` reports each variant's own objective. The
 loss math itself lives in `keras_gan.losses`; the hooks only call it.
 """
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 import keras
 import numpy as np
@@ -83,7 +84,8 @@ class Objective(NamedTuple):
     bound). Only the names in `tracked_loss_names` are logged."""
 
     terms: dict
-    metrics: dict = {}
+    # Read-only: one default shared by every Objective must not be written to.
+    metrics: Mapping = MappingProxyType({})
 
     @property
     def total(self):

@@ -40,6 +40,11 @@ class TwoNetworks:
         """Number of generator updates done so far (the training step)."""
         return int(self.g_optimizer.iterations.numpy()) if self.g_optimizer else 0
 
+    @property
+    def ema_generator(self):
+        """A copy of the generator holding EMA weights, or None (no EMA: the default)."""
+        return None
+
     def checkpoint_extras(self):
         """`{name: keras.Model or variable}`: state beyond G, D, both optimizers and the EMA
         weights that a checkpoint must hold to resume exactly (`keras_gan.checkpoints.

@@ -446,7 +446,8 @@ class GAN(TwoNetworks, keras.Model):
         return self.discriminator.trainable_variables
 
     def tracked_loss_names(self):
-        """Names of the values logged by `train_step` (a Mean tracker each)."""
+        """Names of the values logged by `train_step` and `test_step` (a Mean tracker
+        each): the totals and the `Objective` terms / metrics worth a history column."""
         return ("d_loss", "g_loss")
 
     def sample_latent(self, batch_size, seed):
@@ -474,7 +475,8 @@ class GAN(TwoNetworks, keras.Model):
         return z if labels is None else [z, labels]
 
     def discriminate(self, samples, labels, training):
-        """D's outputs (logits) for samples; conditional variants also pass labels."""
+        """D's outputs (logits) for samples scored with `labels`: class labels for
+        conditional variants, the paired latent code for BiGAN, None otherwise."""
         return self.discriminator(samples, training=training)
 
     def discriminator_logits(self, batch):

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 
 from keras_gan import runs
+from keras_gan.models.two_networks import TwoNetworks
 from keras_gan.runs import ModelFacts
 
 # The facts are `GAN.describe()`'s dict, read through `keras_gan.runs.ModelFacts` (every
@@ -83,7 +84,7 @@ def resolve(gan_or_generator, ema=None, **facts):
 
     if isinstance(gan_or_generator, (str, os.PathLike)):
         model, known, used_ema, origin = _load_path(os.fspath(gan_or_generator), ema)
-    elif hasattr(gan_or_generator, "generator") and hasattr(gan_or_generator, "describe"):
+    elif isinstance(gan_or_generator, TwoNetworks):  # GAN variants, GAIN
         model, known, used_ema, origin = _from_gan(gan_or_generator, ema)
     elif isinstance(gan_or_generator, keras.Model):
         if ema:
@@ -107,15 +108,15 @@ def resolve(gan_or_generator, ema=None, **facts):
 
 def _from_gan(gan, ema):
     described = dict(gan.describe())
-    ema_model = getattr(gan, "ema_generator", None)
+    ema_model = gan.ema_generator
     if ema and ema_model is None:
         raise ValueError(
-            f"`ema=True` but the GAN {getattr(gan, 'name', '')!r} keeps no EMA weights "
+            f"`ema=True` but the GAN {gan.name!r} keeps no EMA weights "
             "(create it with `ema_decay=...`). Received: ema=True"
         )
     use_ema = ema_model is not None and ema is not False
     model = ema_model if use_ema else gan.generator
-    origin = f"GAN {getattr(gan, 'name', type(gan).__name__)!r}" + (" (EMA weights)" if use_ema else "")
+    origin = f"GAN {gan.name!r}" + (" (EMA weights)" if use_ema else "")
     return model, described, use_ema, origin
 
 

@@ -43,7 +43,7 @@ class SampleGrid(keras.callbacks.Callback):
         # The layout of `keras-gan sample` (`visualize.grid_layout`), on the EMA weights
         # when the model keeps them.
         facts = self.model.describe()
-        generator = getattr(self.model, "ema_generator", None)
+        generator = self.model.ema_generator  # declared by every keras_gan model (None: no EMA)
         generator = self.model.generator if generator is None else generator
         path = os.path.join(self.directory, f"epoch_{epoch:04d}.png")
         if len(facts["image_shape"]) == 1:

@@ -44,9 +44,7 @@ def gan_checkpoint(gan, epoch=None):
     }
     if gan.ema_weights:
         state["ema_weights"] = gan.ema_weights
-    extra = getattr(gan, "checkpoint_extras", None)  # e.g. an encoder (BiGAN)
-    if callable(extra):
-        state.update(extra())
+    state.update(gan.checkpoint_extras())  # e.g. BiGAN's encoder, StyleGAN2's pl_mean
     random_states = random_layer_states(gan.generator, gan.discriminator, *state.values())
     if random_states:
         state["random_layer_states"] = random_states

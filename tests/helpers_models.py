@@ -66,7 +66,7 @@ def full_state(gan):
     """Every variable a checkpoint holds: G, D, extras (BiGAN's encoder), both optimizers."""
     from keras_gan.checkpoints import random_layer_states
 
-    extras = gan.checkpoint_extras() if hasattr(gan, "checkpoint_extras") else {}
+    extras = gan.checkpoint_extras()
     variables = gan.generator.weights + gan.discriminator.weights
     for extra in extras.values():  # models (BiGAN's encoder) or variables (StyleGAN2's pl_mean)
         variables += extra.weights if isinstance(extra, keras.Model) else [extra]

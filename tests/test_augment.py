@@ -163,17 +163,17 @@ def _image_gan(**kwargs):
 def test_gan_step_feeds_d_augmented_real_and_fake():
     gan = _image_gan(augment="translation,cutout")
     seen = {"d": None, "g": None}
-    d_step_losses, g_step_losses = gan.discriminator_step_losses, gan.generator_step_losses
+    d_objective, g_objective = gan.discriminator_objective, gan.generator_objective
 
-    def spy_d(real, real_labels, z, fake, fake_labels, seed):
-        seen["d"] = (real.numpy(), fake.numpy())
-        return d_step_losses(real, real_labels, z, fake, fake_labels, seed)
+    def spy_d(batch):
+        seen["d"] = (batch.real.numpy(), batch.fake.numpy())
+        return d_objective(batch)
 
-    def spy_g(z, labels, fake, real, real_labels, seed):
-        seen["g"] = fake.numpy()
-        return g_step_losses(z, labels, fake, real, real_labels, seed)
+    def spy_g(batch):
+        seen["g"] = batch.fake.numpy()
+        return g_objective(batch)
 
-    gan.discriminator_step_losses, gan.generator_step_losses = spy_d, spy_g
+    gan.discriminator_objective, gan.generator_objective = spy_d, spy_g
     images = RNG.uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
     step_seed = gan._step_seed(0).numpy()  # the D step's stream at step 0
     gan.fit(tf.data.Dataset.from_tensors(images), epochs=1, verbose=0)

@@ -88,7 +88,7 @@ def _build(variant, strategy=None, init_seed=1, sgd=False, run_eagerly=False, **
         gan = recipe.build(IMAGE_SHAPE, config, data.num_classes)
         # Batch statistics of the global batch, so N replicas can equal one device
         # (`keras-gan train --sync-batch-norm`); on one device it changes nothing.
-        extras = getattr(gan, "checkpoint_extras", dict)().values()  # BiGAN's encoder
+        extras = gan.checkpoint_extras().values()  # BiGAN's encoder
         distributed.synchronize_batch_norm(
             gan.generator, gan.discriminator, *(m for m in extras if isinstance(m, keras.Model)))
         if sgd:  # an update proportional to the gradient shows a mis-scaled term in full

@@ -12,6 +12,7 @@ import tensorflow as tf
 from keras_gan import models, networks
 from keras_gan import runs
 from keras_gan.networks import bigan, conditional
+from keras_gan.models.base import Batch
 from tests.helpers_models import (
     DIGITS_SHAPE,
     assert_mirrored_equals_one_device,
@@ -182,13 +183,14 @@ def test_cgan_discriminator_loss_scores_reals_with_data_labels_and_fakes_with_th
     real_labels = digits().labels[:6].astype("int32")
     fake = RNG.uniform(-1, 1, (6, *DIGITS_SHAPE)).astype("float32")
     fake_labels = np.array([9, 8, 7, 6, 5, 4], "int32")
-    terms = gan.discriminator_losses(real, real_labels, fake, fake_labels, tf.constant([0, 0]))
+    batch = Batch(real, real_labels, None, fake, fake_labels, tf.constant([0, 0]))
+    d_loss = gan.discriminator_objective(batch).total
     real_logits = gan.discriminator([real, real_labels]).numpy()
     fake_logits = gan.discriminator([fake, fake_labels]).numpy()
     expected = _softplus(-real_logits).mean() + _softplus(fake_logits).mean()
-    assert float(terms["d_loss"]) == pytest.approx(expected, rel=1e-5)
-    g_terms = gan.generator_losses(None, fake_labels, fake, tf.constant([0, 0]))
-    assert float(g_terms["g_loss"]) == pytest.approx(_softplus(-fake_logits).mean(), rel=1e-5)
+    assert float(d_loss) == pytest.approx(expected, rel=1e-5)
+    g_loss = gan.generator_objective(batch).total
+    assert float(g_loss) == pytest.approx(_softplus(-fake_logits).mean(), rel=1e-5)
 
 
 def test_cgan_samples_labels_uniformly_and_generates_the_requested_classes():
@@ -262,25 +264,39 @@ def _acgan(**kwargs):
     )
 
 
+def _fixed_heads(gan):
+    """`gan` whose D answers REAL_* on the samples "real" and FAKE_* on "fake", and the
+    Batch holding them (the objectives then see these fixed logits)."""
+    heads = {"real": [REAL_SOURCE, REAL_CLASS], "fake": [FAKE_SOURCE, FAKE_CLASS]}
+    gan.heads = lambda samples, training: [tf.constant(t, tf.float32) for t in heads[samples]]
+    return Batch("real", tf.constant(REAL_LABELS), None, "fake", tf.constant(FAKE_LABELS), None)
+
+
 def test_acgan_losses_on_fixed_logits():
     assert D_CLASS == pytest.approx((0.407606 + 0.239545) / 2 + (1.098612 + 0.094923) / 2, abs=1e-5)
     gan = _acgan()
-    d = gan.acgan_discriminator_loss([REAL_SOURCE, REAL_CLASS], REAL_LABELS, [FAKE_SOURCE, FAKE_CLASS], FAKE_LABELS)
-    assert float(d["d_loss"]) == pytest.approx(D_SOURCE + D_CLASS, rel=1e-5)
-    assert float(d["d_class_loss"]) == pytest.approx(D_CLASS, rel=1e-5)
-    g = gan.acgan_generator_loss([FAKE_SOURCE, FAKE_CLASS], FAKE_LABELS)
-    assert float(g["g_loss"]) == pytest.approx(G_SOURCE + G_CLASS, rel=1e-5)
-    assert float(g["g_class_loss"]) == pytest.approx(G_CLASS, rel=1e-5)
+    batch = _fixed_heads(gan)
+    d = gan.discriminator_objective(batch)
+    assert sorted(d.terms) == ["adversarial", "class"]
+    assert float(d.total) == pytest.approx(D_SOURCE + D_CLASS, rel=1e-5)
+    assert float(d.metrics["d_class_loss"]) == pytest.approx(D_CLASS, rel=1e-5)
+    g = gan.generator_objective(batch)
+    assert float(g.total) == pytest.approx(G_SOURCE + G_CLASS, rel=1e-5)
+    assert float(g.metrics["g_class_loss"]) == pytest.approx(G_CLASS, rel=1e-5)
 
 
 def test_acgan_class_weight_and_minimax_generator_loss():
     gan = _acgan(class_weight=0.25, generator_loss="minimax")
-    d = gan.acgan_discriminator_loss([REAL_SOURCE, REAL_CLASS], REAL_LABELS, [FAKE_SOURCE, FAKE_CLASS], FAKE_LABELS)
-    assert float(d["d_loss"]) == pytest.approx(D_SOURCE + 0.25 * D_CLASS, rel=1e-5)
-    g = gan.acgan_generator_loss([FAKE_SOURCE, FAKE_CLASS], FAKE_LABELS)
+    batch = _fixed_heads(gan)
+    d = gan.discriminator_objective(batch)
+    assert float(d.total) == pytest.approx(D_SOURCE + 0.25 * D_CLASS, rel=1e-5)
+    # The logged class loss is the unweighted cross-entropy; the summed term is weighted.
+    assert float(d.metrics["d_class_loss"]) == pytest.approx(D_CLASS, rel=1e-5)
+    assert float(d.terms["class"]) == pytest.approx(0.25 * D_CLASS, rel=1e-5)
+    g = gan.generator_objective(batch)
     # G maximises L_C - L_S literally: minimises log(1 - D(G(z))) = -softplus(l) + CE.
     minimax_source = -(_sp(-1.0) + _sp(0.0)) / 2
-    assert float(g["g_loss"]) == pytest.approx(minimax_source + 0.25 * G_CLASS, rel=1e-5)
+    assert float(g.total) == pytest.approx(minimax_source + 0.25 * G_CLASS, rel=1e-5)
 
 
 def test_acgan_step_losses_use_the_discriminators_two_heads():
@@ -293,10 +309,10 @@ def test_acgan_step_losses_use_the_discriminators_two_heads():
     def ce(logits, labels):
         return np.mean(np.log(np.exp(logits).sum(1)) - logits[np.arange(len(labels)), labels])
 
-    terms = gan.discriminator_losses(real, real_labels, fake, fake_labels, tf.constant([0, 0]))
+    d_loss = gan.discriminator_objective(Batch(real, real_labels, None, fake, fake_labels, None)).total
     expected = _softplus(-rs).mean() + _softplus(fs).mean() + ce(rc, real_labels) + ce(fc, fake_labels)
-    assert float(terms["d_loss"]) == pytest.approx(expected, rel=1e-5)
-    # `discriminate` (shared code: test_step, R1) sees the source head only.
+    assert float(d_loss) == pytest.approx(expected, rel=1e-5)
+    # `discriminate` (what R1 / R2 penalize) sees the source head only.
     np.testing.assert_allclose(gan.discriminate(real, None, training=False).numpy(), rs, rtol=1e-6)
     np.testing.assert_allclose(gan.class_logits(real).numpy(), rc, rtol=1e-6)
 

@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from keras_gan import data as gan_data
 from keras_gan import losses, metrics, models, networks
+from keras_gan.models.base import Batch
 from tests.helpers import all_weights, batches, ring_points, tiny_gan, two_cpu_strategy
 
 LN2 = math.log(2.0)
@@ -90,13 +91,13 @@ def test_d_steps_use_separate_real_slices():
     points, _ = ring_points(256)
     gan = tiny_gan(d_steps=2)
     seen = []
-    original = gan.discriminator_losses
+    original = gan.discriminator_objective
 
-    def spy(real, *args):
-        seen.append(real)
-        return original(real, *args)
+    def spy(batch):
+        seen.append(batch.real)
+        return original(batch)
 
-    gan.discriminator_losses = spy
+    gan.discriminator_objective = spy
     gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.Adam(1e-3),
                 run_eagerly=True)
     gan.fit(batches(points[:64], 64), epochs=1, verbose=0)
@@ -193,11 +194,13 @@ def test_test_step_reports_losses_without_updating():
 def test_losses_come_from_keras_gan_losses():
     gan = tiny_gan(label_smoothing=0.1, generator_loss="minimax")
     real, fake = tf.constant([[1.0], [-2.0]]), tf.constant([[0.5], [3.0]])
-    np.testing.assert_allclose(
-        gan.compute_discriminator_loss(real, fake),
-        losses.minimax_discriminator_loss(real, fake, label_smoothing=0.1),
-    )
-    np.testing.assert_allclose(gan.compute_generator_loss(fake), losses.minimax_generator_loss(fake))
+    gan.discriminate = lambda samples, labels, training: samples  # D's logits are the samples
+    batch = Batch(real, None, None, fake, None, None)
+    d_terms = gan.discriminator_objective(batch).terms
+    assert list(d_terms) == ["adversarial"]
+    np.testing.assert_allclose(d_terms["adversarial"], losses.minimax_discriminator_loss(real, fake, label_smoothing=0.1))
+    g_terms = gan.generator_objective(batch).terms
+    np.testing.assert_allclose(g_terms["adversarial"], losses.minimax_generator_loss(fake))
 
 
 def test_config_round_trip_and_keras_save(tmp_path):
@@ -262,3 +265,13 @@ def test_ring_learning_covers_most_modes_over_seeds(reuse):
                                        options={"reuse_generator_pass": reuse})
     assert count(results, lambda c: c["covered"] >= 5) >= 4
     assert count(results, lambda c: c["covered"] >= 6) >= 3
+
+
+def test_generate_refuses_options_the_variant_does_not_take():
+    # Sampling options are declared per variant (`generation_options`): InfoGAN's
+    # `continuous`, StyleGAN2's `truncation_psi`; the base GAN takes none.
+    gan = tiny_gan()
+    assert gan.generation_options == ()
+    with pytest.raises(ValueError, match=r"GAN.generate takes the options \[\]. Received: truncation_psi=0.7"):
+        gan.generate(4, seed=0, truncation_psi=0.7)
+    np.testing.assert_array_equal(gan.generate(4, seed=1), gan.generate(4, seed=1))

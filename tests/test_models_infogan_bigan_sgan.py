@@ -10,8 +10,9 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import data as gan_data
-from keras_gan import models, networks
+from keras_gan import losses, models, networks
 from keras_gan import runs
+from keras_gan.models.base import Batch
 from keras_gan.networks import bigan, conditional
 from tests.helpers_models import (
     DIGITS_SHAPE,
@@ -124,7 +125,7 @@ def test_infogan_latent_layout_and_sampling():
     )
 
 
-def test_infogan_step_losses_add_the_information_term_to_both_players():
+def test_infogan_objectives_add_the_information_term_to_both_players():
     gan = _infogan(continuous_weight=0.5)
     real = RNG.standard_normal((2, 2)).astype("float32")
     z = tf.constant(Z)
@@ -132,11 +133,11 @@ def test_infogan_step_losses_add_the_information_term_to_both_players():
     real_source = gan.discriminator(real)[0].numpy()
     fake_source, q = [t.numpy() for t in gan.discriminator(fake)]
     info = float(gan.mutual_information_loss(tf.constant(q), z)["info_loss"])
-    d = gan.discriminator_step_losses(real, None, z, fake, None, SEED)
+    d = gan.discriminator_objective(Batch(real, None, z, fake, None, SEED))
     expected_d = _softplus(-real_source).mean() + _softplus(fake_source).mean() + info
-    assert float(d["d_loss"]) == pytest.approx(expected_d, rel=1e-5)
-    g = gan.generator_step_losses(z, None, fake, real, None, SEED)
-    assert float(g["g_loss"]) == pytest.approx(_softplus(-fake_source).mean() + info, rel=1e-5)
+    assert float(d.total) == pytest.approx(expected_d, rel=1e-5)
+    g = gan.generator_objective(Batch(real, None, z, fake, None, SEED))
+    assert float(g.total) == pytest.approx(_softplus(-fake_source).mean() + info, rel=1e-5)
 
 
 def test_infogan_rejects_bad_layouts():
@@ -175,17 +176,17 @@ def test_bigan_losses_score_data_encoder_pairs_against_generator_latent_pairs():
     fake = z @ g_w + g_b
     real_logits = np.concatenate([real, real @ e_w + e_b], axis=1) @ w + b
     fake_logits = np.concatenate([fake, z], axis=1) @ w + b
-    d = gan.discriminator_step_losses(real, None, z, gan.generator(z), None, SEED)
+    d = gan.discriminator_objective(Batch(real, None, z, gan.generator(z), None, SEED))
     expected_d = _softplus(-real_logits).mean() + _softplus(fake_logits).mean()
-    assert float(d["d_loss"]) == pytest.approx(expected_d, rel=1e-5)
+    assert float(d.total) == pytest.approx(expected_d, rel=1e-5)
     # G and E swap the labels: (G(z), z) should pass as data, (x, E(x)) as generated.
-    g = gan.generator_step_losses(z, None, gan.generator(z), real, None, SEED)
+    g = gan.generator_objective(Batch(real, None, z, gan.generator(z), None, SEED))
     expected_g = _softplus(-fake_logits).mean() + _softplus(real_logits).mean()
-    assert float(g["g_loss"]) == pytest.approx(expected_g, rel=1e-5)
+    assert float(g.total) == pytest.approx(expected_g, rel=1e-5)
     # minimax: G and E minimise D's own objective, negated.
     minimax = models.BiGAN(gan.generator, gan.discriminator, gan.encoder, generator_loss="minimax")
-    g = minimax.generator_step_losses(z, None, gan.generator(z), real, None, SEED)
-    assert float(g["g_loss"]) == pytest.approx(-expected_d, rel=1e-5)
+    g = minimax.generator_objective(Batch(real, None, z, gan.generator(z), None, SEED))
+    assert float(g.total) == pytest.approx(-expected_d, rel=1e-5)
 
 
 def test_bigan_generator_step_trains_the_encoder_with_the_generator():
@@ -202,15 +203,24 @@ def test_bigan_generator_step_trains_the_encoder_with_the_generator():
     assert gan.reconstruct(np.zeros((3, 2), "float32")).shape == (3, 2)
 
 
-def test_bigan_rejects_mismatched_encoder_and_input_penalties():
+def test_bigan_rejects_a_mismatched_encoder_or_discriminator():
     generator = networks.mlp_generator(4, (2,))
     discriminator = bigan.joint_mlp_discriminator((2,), 4)
     with pytest.raises(ValueError, match=r"\[B, 4\]"):
         models.BiGAN(generator, discriminator, bigan.mlp_encoder((2,), 3))
     with pytest.raises(ValueError, match="two inputs"):
         models.BiGAN(generator, networks.mlp_discriminator((2,)), bigan.mlp_encoder((2,), 4))
-    with pytest.raises(ValueError, match="r1_gamma=10.0"):
-        models.BiGAN(generator, discriminator, bigan.mlp_encoder((2,), 4), r1_gamma=10.0)
+
+
+def test_bigan_r1_and_r2_penalize_the_sample_gradient_of_each_pair():
+    # D(x, z) = [x, z] . w + b: grad_x D = w_x for every pair, so R1 = gamma_1 / 2 ||w_x||^2
+    # and R2 = gamma_2 / 2 ||w_x||^2 (the code of each pair is held fixed).
+    gan = compiled(lambda: _linear_bigan(r1_gamma=2.0, r2_gamma=1.0), run_eagerly=True)
+    w_x = gan.discriminator.get_layer("logits").get_weights()[0][:2, 0]
+    history = gan.fit(_image_batches(RNG.standard_normal((32, 2)).astype("float32"), 32), epochs=1,
+                      verbose=0).history
+    assert history["r1"][0] == pytest.approx(float(np.sum(w_x**2)), rel=1e-5)
+    assert history["r2"][0] == pytest.approx(0.5 * float(np.sum(w_x**2)), rel=1e-5)
 
 
 def test_bigan_config_round_trip_keeps_the_encoder():
@@ -224,21 +234,21 @@ def test_bigan_config_round_trip_keeps_the_encoder():
 
 def test_semi_supervised_labels_keep_k_labels_per_class():
     labels = digits().labels
-    kept = models.semi_supervised_labels(labels, 10, seed=0)
+    kept = gan_data.semi_supervised_labels(labels, 10, seed=0)
     assert np.sum(kept >= 0) == 100
     np.testing.assert_array_equal(np.bincount(kept[kept >= 0], minlength=10), [10] * 10)
     np.testing.assert_array_equal(kept[kept >= 0], labels[kept >= 0])
     assert np.all(kept[kept < 0] == -1)
-    np.testing.assert_array_equal(kept, models.semi_supervised_labels(labels, 10, seed=0))
-    assert not np.array_equal(kept, models.semi_supervised_labels(labels, 10, seed=1))
+    np.testing.assert_array_equal(kept, gan_data.semi_supervised_labels(labels, 10, seed=0))
+    assert not np.array_equal(kept, gan_data.semi_supervised_labels(labels, 10, seed=1))
     with pytest.raises(ValueError, match="labels_per_class=0"):
-        models.semi_supervised_labels(labels, 0)
+        gan_data.semi_supervised_labels(labels, 0)
 
 
 def test_semi_supervised_dataset_puts_a_labelled_batch_in_every_step():
     data = digits()
-    labels = models.semi_supervised_labels(data.labels, 2, seed=0)
-    dataset = models.semi_supervised_dataset(data.images, labels, 64, 16, seed=0, num_epochs=1)
+    labels = gan_data.semi_supervised_labels(data.labels, 2, seed=0)
+    dataset = gan_data.semi_supervised_dataset(data.images, labels, 64, 16, seed=0, num_epochs=1)
     batches = list(dataset)
     assert len(batches) == len(data) // 64
     labelled_index = {data.images[i].tobytes(): labels[i] for i in np.flatnonzero(labels >= 0)}
@@ -249,15 +259,15 @@ def test_semi_supervised_dataset_puts_a_labelled_batch_in_every_step():
         for image, label in zip(images[64:], batch_labels[64:]):
             assert labelled_index[image.tobytes()] == label
     with pytest.raises(ValueError, match="no labelled example"):
-        models.semi_supervised_dataset(data.images, np.full(len(data), -1), 64, 16)
+        gan_data.semi_supervised_dataset(data.images, np.full(len(data), -1), 64, 16)
 
 
 def test_add_labelled_rows_draws_each_label_once_per_pass_and_resumes():
     data = digits()
-    labels = models.semi_supervised_labels(data.labels, 2, seed=0)  # 20 labelled examples
+    labels = gan_data.semi_supervised_labels(data.labels, 2, seed=0)  # 20 labelled examples
     index = {data.images[i].tobytes(): (i, labels[i]) for i in np.flatnonzero(labels >= 0)}
     source = tf.data.Dataset.from_tensor_slices((data.images[:320], data.labels[:320])).batch(32)
-    batches = list(models.add_labelled_rows(source, data.images, labels, 5, seed=3))
+    batches = list(gan_data.add_labelled_rows(source, data.images, labels, 5, seed=3))
     assert len(batches) == 10
     seen = []
     for images, batch_labels in batches:
@@ -272,12 +282,12 @@ def test_add_labelled_rows_draws_each_label_once_per_pass_and_resumes():
     for start in range(0, 40, 20):
         assert sorted(seen[start:start + 20]) == sorted(i for i, _ in index.values())
     assert seen[:20] != seen[20:40]  # a fresh permutation per pass
-    resumed = list(models.add_labelled_rows(source.skip(6), data.images, labels, 5, seed=3, start_step=6))
+    resumed = list(gan_data.add_labelled_rows(source.skip(6), data.images, labels, 5, seed=3, start_step=6))
     for (a, la), (b, lb) in zip(batches[6:], resumed):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
         np.testing.assert_array_equal(la.numpy(), lb.numpy())
     with pytest.raises(ValueError, match="labelled_batch_size=0"):
-        models.add_labelled_rows(source, data.images, labels, 0)
+        gan_data.add_labelled_rows(source, data.images, labels, 0)
 
 
 def test_sgan_trainer_appends_a_labelled_batch_and_resumes_exactly(tmp_path):
@@ -331,14 +341,14 @@ def test_sgan_discriminator_is_a_k_class_classifier_with_an_implicit_fake_class(
     rows = labels >= 0
     unsupervised = _softplus(-lse_real[~rows]).mean() + _softplus(lse_fake).mean()
     supervised = np.mean(lse_real[rows] - real_logits[rows, labels[rows]])
-    terms = gan.discriminator_losses(real, labels, fake, None, SEED)
-    assert float(terms["unsupervised_loss"]) == pytest.approx(unsupervised, rel=1e-5)
-    assert float(terms["supervised_loss"]) == pytest.approx(supervised, rel=1e-5)
-    assert float(terms["d_loss"]) == pytest.approx(0.5 * supervised + 2.0 * unsupervised, rel=1e-5)
-    # `discriminate` (shared code: test_step, R1) gives the logit of D(x): logsumexp.
+    terms = gan.discriminator_objective(Batch(real, labels, None, fake, None, SEED))
+    assert float(terms.metrics["unsupervised_loss"]) == pytest.approx(unsupervised, rel=1e-5)
+    assert float(terms.metrics["supervised_loss"]) == pytest.approx(supervised, rel=1e-5)
+    assert float(terms.total) == pytest.approx(0.5 * supervised + 2.0 * unsupervised, rel=1e-5)
+    # `discriminate` (what R1 / R2 penalize) gives the logit of D(x): logsumexp.
     np.testing.assert_allclose(gan.discriminate(real, None, False).numpy()[:, 0], lse_real, rtol=1e-5)
-    # ... on which the base GAN's losses equal the semi-supervised ones.
-    base_loss = gan.compute_discriminator_loss(lse_real[~rows, None], lse_fake[:, None])
+    # ... on which the base GAN's logistic losses equal the semi-supervised ones.
+    base_loss = losses.minimax_discriminator_loss(lse_real[~rows, None], lse_fake[:, None])
     assert float(base_loss) == pytest.approx(unsupervised, rel=1e-5)
 
 
@@ -364,14 +374,14 @@ def test_sgan_discriminator_loss_golden_values_authors_weight_and_unlabelled_row
     fake = np.array([b, c], "float32")
     gan = _identity_sgan()
     assert gan.unsupervised_weight == 0.5
-    terms = gan.discriminator_losses(real, labels, fake, None, SEED)
+    terms = gan.discriminator_objective(Batch(real, labels, None, fake, None, SEED))
     unsupervised = ln(4 / 3) + ln(63) / 2
-    assert float(terms["unsupervised_loss"]) == pytest.approx(unsupervised, rel=1e-6)
-    assert float(terms["supervised_loss"]) == pytest.approx(1.5 * ln(2), rel=1e-6)
-    assert float(terms["d_loss"]) == pytest.approx(1.5 * ln(2) + 0.5 * unsupervised, rel=1e-6)
+    assert float(terms.metrics["unsupervised_loss"]) == pytest.approx(unsupervised, rel=1e-6)
+    assert float(terms.metrics["supervised_loss"]) == pytest.approx(1.5 * ln(2), rel=1e-6)
+    assert float(terms.total) == pytest.approx(1.5 * ln(2) + 0.5 * unsupervised, rel=1e-6)
     # A batch without labelled rows: the real part is the mean over all of them.
-    terms = gan.discriminator_losses(real[[0, 2]], labels[[0, 2]], fake, None, SEED)
-    assert float(terms["d_loss"]) == pytest.approx(0.5 * unsupervised, rel=1e-6)
+    terms = gan.discriminator_objective(Batch(real[[0, 2]], labels[[0, 2]], None, fake, None, SEED))
+    assert float(terms.total) == pytest.approx(0.5 * unsupervised, rel=1e-6)
 
 
 def test_sgan_refuses_label_smoothing():
@@ -390,12 +400,12 @@ def test_sgan_generator_loss_is_feature_matching_or_non_saturating():
     real_f, fake_f = features(real).numpy(), features(fake).numpy()
     assert real_f.shape == (8, 6)
     expected = np.mean((real_f.mean(0) - fake_f.mean(0)) ** 2)
-    g = gan.generator_step_losses(z, None, fake, real, None, SEED)
-    assert float(g["g_loss"]) == pytest.approx(expected, rel=1e-4)
+    g = gan.generator_objective(Batch(real, None, z, fake, None, SEED))
+    assert float(g.total) == pytest.approx(expected, rel=1e-4)
     plain = _sgan(feature_matching=False)
     lse = np.log(np.exp(plain.discriminator(fake).numpy()).sum(1))
-    g = plain.generator_step_losses(z, None, fake, real, None, SEED)
-    assert float(g["g_loss"]) == pytest.approx(_softplus(-lse).mean(), rel=1e-5)
+    g = plain.generator_objective(Batch(real, None, z, fake, None, SEED))
+    assert float(g.total) == pytest.approx(_softplus(-lse).mean(), rel=1e-5)
 
 
 def test_sgan_classifier_shares_the_discriminators_weights():
@@ -584,7 +594,7 @@ class _TestAccuracy(keras.callbacks.Callback):
 @pytest.mark.slow
 def test_sgan_with_10_labels_per_class_beats_the_classifier_trained_on_them_alone():
     data, test = digits(), digits("test")
-    labels = models.semi_supervised_labels(data.labels, 10, seed=0)
+    labels = gan_data.semi_supervised_labels(data.labels, 10, seed=0)
     epochs, batch, labelled_batch = 30, 64, 32
     steps_per_epoch = len(data) // batch
 
@@ -610,7 +620,7 @@ def test_sgan_with_10_labels_per_class_beats_the_classifier_trained_on_them_alon
 
     gan = compiled(build, init_seed=0, lr=1e-3)
     sgan_accuracy = _TestAccuracy(lambda: gan.classify(test.images), epochs)
-    gan.fit(models.semi_supervised_dataset(data.images, labels, batch, labelled_batch, seed=0, num_epochs=epochs),
+    gan.fit(gan_data.semi_supervised_dataset(data.images, labels, batch, labelled_batch, seed=0, num_epochs=epochs),
             epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0, callbacks=[sgan_accuracy])
     # Accuracies after each of the last 5 epochs, averaged: both fluctuate by ~1 point
     # from one epoch to the next.

@@ -7,6 +7,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import models, networks
+from keras_gan.models.base import Batch
 from tests.helpers import batches, ring_points, two_cpu_strategy
 from tests.helpers_variants import (
     assert_mirrored_equals_one_device,
@@ -36,19 +37,24 @@ def _rmsprop(rate):
 # ------------------------------------------------------------------------ WGAN-GP math
 
 
+def _gp(gan, real, fake):
+    """WGAN-GP's "gp" term of the critic's objective on (real, fake)."""
+    return gan.discriminator_objective(Batch(real, None, None, fake, None, SEED)).terms["gp"]
+
+
 def test_gradient_penalty_of_a_linear_critic_is_weight_times_norm_gap_squared():
     # f(x) = w.x + b has gradient w everywhere: GP = lambda * (||w|| - 1)^2 whatever eps.
     w, b = [0.3, -1.2], 0.5
     gan = models.WGANGP(_generator(), _linear_critic(w, b), gp_weight=10.0)
     real, fake = ring_points(16)[0], ring_points(16, seed=1)[0]
-    penalties = gan.discriminator_penalties(real, None, fake, None, SEED)
+    objective = gan.discriminator_objective(Batch(real, None, None, fake, None, SEED))
     expected_gp = 10.0 * (np.hypot(0.3, -1.2) - 1.0) ** 2  # 10 * (sqrt(1.53) - 1)^2
     assert expected_gp == pytest.approx(0.5613662, abs=1e-6)
-    assert float(penalties["gp"]) == pytest.approx(expected_gp, rel=1e-5)
-    terms = gan.discriminator_losses(real, None, fake, None, SEED)
+    assert sorted(objective.terms) == ["adversarial", "gp"]
+    assert float(objective.terms["gp"]) == pytest.approx(expected_gp, rel=1e-5)
     wasserstein = np.mean(fake @ np.array(w)) - np.mean(real @ np.array(w))  # b cancels
-    assert float(terms["d_loss"]) == pytest.approx(wasserstein + expected_gp, abs=1e-6)
-    assert float(terms["gp"]) == pytest.approx(expected_gp, rel=1e-5)
+    assert float(objective.terms["adversarial"]) == pytest.approx(wasserstein, abs=1e-6)
+    assert float(objective.total) == pytest.approx(wasserstein + expected_gp, abs=1e-6)
 
 
 def test_gradient_penalty_interpolates_with_uniform_per_sample_eps():
@@ -64,7 +70,7 @@ def test_gradient_penalty_interpolates_with_uniform_per_sample_eps():
     assert eps.min() < 0.1 and eps.max() > 0.9 and len(np.unique(eps)) == 64
     x_hat = eps[:, None] * real + (1 - eps[:, None]) * fake
     expected = 10.0 * np.mean((np.linalg.norm(x_hat, axis=1) - 1.0) ** 2)
-    got = float(gan.discriminator_penalties(real, None, fake, None, SEED)["gp"])
+    got = float(_gp(gan, real, fake))
     assert got == pytest.approx(expected, rel=1e-5)
 
 
@@ -72,7 +78,7 @@ def test_gradient_penalty_is_finite_at_a_zero_gradient():
     gan = models.WGANGP(_generator(), _linear_critic([0.0, 0.0], 0.0), gp_weight=10.0)
     real = tf.constant(ring_points(8)[0])
     with tf.GradientTape() as tape:
-        gp = gan.discriminator_penalties(real, None, real * 0.5, None, SEED)["gp"]
+        gp = _gp(gan, real, real * 0.5)
     kernel_grad = tape.gradient(gp, gan.discriminator.trainable_variables[0])
     assert float(gp) == pytest.approx(10.0, rel=1e-5)  # (0 - 1)^2
     np.testing.assert_array_equal(kernel_grad.numpy(), np.zeros((2, 1)))  # not NaN
@@ -111,8 +117,10 @@ def test_wgan_gp_refuses_a_batch_norm_critic_and_bad_weights():
 def test_wasserstein_losses_of_a_fixed_critic():
     gan = models.WGAN(_generator(), _linear_critic([1.0, 2.0], 0.0))
     real, fake = tf.constant([[1.0], [3.0]]), tf.constant([[-2.0], [0.5]])
-    assert float(gan.compute_discriminator_loss(real, fake)) == pytest.approx(-0.75 - 2.0)
-    assert float(gan.compute_generator_loss(fake)) == pytest.approx(0.75)
+    gan.discriminate = lambda samples, labels, training: samples  # D's scores are the samples
+    batch = Batch(real, None, None, fake, None, None)
+    assert float(gan.discriminator_objective(batch).total) == pytest.approx(-0.75 - 2.0)
+    assert float(gan.generator_objective(batch).total) == pytest.approx(0.75)
 
 
 def test_clipping_keeps_every_critic_weight_in_minus_c_c():

@@ -13,6 +13,7 @@ import tensorflow as tf
 from keras_gan import data as gan_data
 from keras_gan import models
 from keras_gan.checkpoints import gan_checkpoint
+from keras_gan.models.base import Batch
 from keras_gan.models.stylegan2 import StyleGAN2, path_lengths
 from keras_gan.networks import stylegan2 as sg
 from tests.helpers import two_cpu_strategy
@@ -343,7 +344,7 @@ def test_lazy_path_length_every_k_steps_scaled_by_k():
     for step in range(6):
         gan.g_optimizer.iterations.assign(step)
         gan.pl_mean.assign(0.5)
-        values.append(float(gan.generator_penalties(z, None, None, seed)["pl_penalty"]))
+        values.append(float(gan.generator_regularization(Batch(None, None, z, None, None, seed)).terms["pl_penalty"]))
         means.append(float(gan.pl_mean.numpy()))
     assert values[0] > 0 and values[3] == pytest.approx(values[0], rel=1e-5)
     assert values[1:3] == [0.0, 0.0] and values[4:6] == [0.0, 0.0]
@@ -351,7 +352,7 @@ def test_lazy_path_length_every_k_steps_scaled_by_k():
     gan.pl_interval = 1  # the same term computed every step is 1/3 as large
     gan.g_optimizer.iterations.assign(0)
     gan.pl_mean.assign(0.5)
-    every_step = float(gan.generator_penalties(z, None, None, seed)["pl_penalty"])
+    every_step = float(gan.generator_regularization(Batch(None, None, z, None, None, seed)).terms["pl_penalty"])
     assert values[0] == pytest.approx(3 * every_step, rel=1e-5)
 
 

@@ -3,7 +3,7 @@
 import keras
 
 from keras_gan import losses
-from keras_gan.models.base import GAN
+from keras_gan.models.base import ADVERSARIAL, GAN, Objective
 from keras_gan.models.cgan import check_num_classes, check_two_inputs, require_labels
 
 
@@ -62,52 +62,40 @@ class ACGAN(GAN):
         return ("d_loss", "g_loss", "d_class_loss", "g_class_loss")
 
     def discriminate(self, samples, labels, training):
-        """The source logits only (used by shared code such as `test_step`)."""
+        """The source logits only (what R1 / R2 penalize)."""
         return self.discriminator(samples, training=training)[0]
+
+    def heads(self, samples, training):
+        """D's two outputs `[source_logits [B, 1], class_logits [B, num_classes]]`."""
+        return self.discriminator(samples, training=training)
 
     def class_logits(self, samples, training=False):
         """D's class logits `[B, num_classes]` (its auxiliary classifier)."""
         return self.discriminator(samples, training=training)[1]
 
-    def acgan_discriminator_loss(self, real_outputs, real_labels, fake_outputs, fake_labels):
-        """D's terms from its outputs `[source_logits, class_logits]` on real and fake.
-
-        Returns:
-            `{"d_loss": source + class_weight * class, "d_class_loss": CE(real) + CE(fake)}`.
-        """
-        source = self.compute_discriminator_loss(real_outputs[0], fake_outputs[0])
+    def discriminator_objective(self, batch):
+        """`{"adversarial": sigmoid_xent(source), "class": class_weight * (CE(real) + CE(fake))}`
+        from D's two heads; logs the unweighted `d_class_loss = CE(real) + CE(fake)`."""
+        real_labels = require_labels(batch.real_labels, "ACGAN")
+        real_outputs = self.heads(batch.real, training=batch.training)
+        fake_outputs = self.heads(batch.fake, training=batch.training)
+        source = losses.minimax_discriminator_loss(
+            real_outputs[0], fake_outputs[0], label_smoothing=self.label_smoothing
+        )
         class_loss = losses.auxiliary_classifier_loss(
             real_outputs[1], real_labels
-        ) + losses.auxiliary_classifier_loss(fake_outputs[1], fake_labels)
-        return {"d_loss": source + self.class_weight * class_loss, "d_class_loss": class_loss}
+        ) + losses.auxiliary_classifier_loss(fake_outputs[1], batch.fake_labels)
+        return Objective({ADVERSARIAL: source, "class": self.class_weight * class_loss},
+                         {"d_class_loss": class_loss})
 
-    def acgan_generator_loss(self, fake_outputs, fake_labels):
-        """G's terms from D's outputs on fakes of classes `fake_labels`.
-
-        Returns:
-            `{"g_loss": source + class_weight * class, "g_class_loss": CE(fake)}`.
-        """
-        source = self.compute_generator_loss(fake_outputs[0])
-        class_loss = losses.auxiliary_classifier_loss(fake_outputs[1], fake_labels)
-        return {"g_loss": source + self.class_weight * class_loss, "g_class_loss": class_loss}
-
-    def discriminator_losses(self, real, real_labels, fake, fake_labels, seed):
-        real_labels = require_labels(real_labels, "ACGAN")
-        terms = self.acgan_discriminator_loss(
-            self.discriminator(real, training=True),
-            real_labels,
-            self.discriminator(fake, training=True),
-            fake_labels,
-        )
-        penalties = self.discriminator_penalties(real, real_labels, fake, fake_labels, seed)
-        terms["d_loss"] += sum(penalties.values())
-        return {**terms, **penalties}
-
-    def generator_losses(self, z, labels, fake, seed):
-        terms = self.acgan_generator_loss(self.discriminator(fake, training=True), labels)
-        penalties = self.generator_penalties(z, labels, fake, seed)
-        terms["g_loss"] += sum(penalties.values())
-        return {**terms, **penalties}
+    def generator_objective(self, batch):
+        """`{"adversarial": G's source loss, "class": class_weight * CE(fake)}`; logs the
+        unweighted `g_class_loss = CE(fake)`."""
+        fake_outputs = self.heads(batch.fake, training=batch.training)
+        source = self.non_saturating_or_minimax_loss(fake_outputs[0])
+        class_loss = losses.auxiliary_classifier_loss(fake_outputs[1], batch.fake_labels)
+        return Objective({ADVERSARIAL: source, "class": self.class_weight * class_loss},
+                         {"g_class_loss": class_loss})
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "class_weight": self.class_weight}

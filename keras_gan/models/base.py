@@ -1,9 +1,33 @@
 """The base GAN: a `keras.Model` whose `train_step` is the adversarial objective.
 
-Variants subclass `GAN` and override small hooks (`compute_discriminator_loss`,
-`compute_generator_loss`, `discriminator_penalties`, `discriminate`, `generator_inputs`,
-`after_discriminator_step`, ...) instead of copying the step.
+A variant is a subclass that declares what differs, through these hooks (every one has a
+default here, none is discovered by `getattr`):
+
+- the objective, ONE hook per side: `discriminator_objective(batch)` and
+  `generator_objective(batch)` get a `Batch` (D's views of the real and generated samples,
+  their labels, the z that made them, a seed, the training flag) and return an
+  `Objective`: named, already weighted terms `{name: scalar}` whose sum the player
+  minimises, and metrics logged beside them. The primary term is named "adversarial"
+  (`ADVERSARIAL`) and is not logged on its own: the base logs the totals `d_loss` /
+  `g_loss` and every term or metric named in `tracked_loss_names()` (so history columns
+  are what they were: `gp`, `d_class_loss`, `info_loss`, `supervised_loss`, ...);
+- regularization, which the base adds in training steps only: R1 / R2
+  (`r1_gamma`, `r2_gamma`, lazily, for every variant; `regularization_conditions` says
+  what D scores the samples with, BiGAN's codes) and `generator_regularization(batch)`
+  (StyleGAN2's path length penalty);
+- the players' inputs: `sample_latent`, `sample_labels`, `generator_inputs`, `discriminate`;
+- the players' variables and updates: `generator_variables`, `discriminator_variables`,
+  `after_discriminator_step`, `after_generator_step`, `ema_beta`;
+- sampling: `generation_inputs` (what `generate` feeds G: InfoGAN's codes) and
+  `generate_batch` (StyleGAN2's truncation and noise modes);
+- state: `checkpoint_extras` (BiGAN's encoder, StyleGAN2's `pl_mean`), `describe`.
+
+`test_step` evaluates the same two objective hooks (without updates and without the
+training-only regularization), so `evaluate` reports each variant's own objective. The
+loss math itself lives in `keras_gan.losses`; the hooks only call it.
 """
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 import keras
 import numpy as np
@@ -14,7 +38,7 @@ from keras_gan import losses, sampling, streams
 from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
 from keras_gan.models import packing, regularization
-from keras_gan.models.two_networks import check_optimizers, deserialize_networks
+from keras_gan.models.two_networks import TwoNetworks, check_optimizers, deserialize_networks
 from keras_gan.networks.spectral import update_spectral_norms
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
@@ -22,9 +46,67 @@ GENERATOR_LOSSES = ("non_saturating", "minimax")
 # the augmentation seeds of real and fake batches and the seed handed to the loss hooks.
 _AUGMENT_REAL, _AUGMENT_FAKE, _PENALTY = streams.AUGMENT_REAL, streams.AUGMENT_FAKE, streams.PENALTY
 
+#: Name of a variant's primary (adversarial) loss term in an `Objective`. Not logged: the
+#: logged values are the totals `d_loss` / `g_loss` and the names of `tracked_loss_names`.
+ADVERSARIAL = "adversarial"
+
+
+class Batch(NamedTuple):
+    """What a loss hook sees of one D or G step (or of `test_step`).
+
+    Attributes:
+        real: Tensor. D's view of the real samples (DiffAugment, then PacGAN packs).
+        real_labels: int Tensor `[B]` or None. Their labels (SGAN: -1 when unlabelled).
+        z: Tensor or dict. The latents that made `fake` (`sample_latent`'s output:
+            InfoGAN's codes are in it, StyleGAN2's is a dict).
+        fake: Tensor. D's view of the generated samples; in a G step, differentiable
+            with respect to G.
+        fake_labels: int Tensor `[B]` or None. The labels G was given.
+        seed: int Tensor `[2]`. A stateless seed for the hook's own draws (WGAN-GP's
+            interpolation weights), independent of z and the labels.
+        training: bool. True in train steps; False in `test_step` (D's dropout and batch
+            normalization in inference mode).
+    """
+
+    real: object
+    real_labels: object
+    z: object
+    fake: object
+    fake_labels: object
+    seed: object
+    training: bool = True
+
+
+class Objective(NamedTuple):
+    """A loss hook's answer: `terms` `{name: scalar}`, already weighted, whose sum is what
+    the player minimises, and `metrics` `{name: scalar}`, values logged beside them but not
+    added (e.g. ACGAN's unweighted class cross-entropy, InfoGAN's mutual information
+    bound). Only the names in `tracked_loss_names` are logged."""
+
+    terms: dict
+    # Read-only: one default shared by every Objective must not be written to.
+    metrics: Mapping = MappingProxyType({})
+
+    @property
+    def total(self):
+        """The sum of the terms, in their order (0 without terms)."""
+        return sum(self.terms.values())
+
+
+def _logs(total_name, *objectives):
+    """`{total_name: sum of every term, **terms, **metrics}`; the sum runs objective by
+    objective, term by term, in order (the variant's terms first, then regularization)."""
+    total, logs = None, {}
+    for objective in objectives:
+        if objective.terms:
+            total = objective.total if total is None else total + objective.total
+        logs.update(objective.terms)
+        logs.update(objective.metrics)
+    return {total_name: total, **logs}
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAN(keras.Model):
+class GAN(TwoNetworks, keras.Model):
     """Generative Adversarial Network (Goodfellow et al. 2014, arXiv:1406.2661).
 
     The discriminator D and the generator G play
@@ -261,15 +343,6 @@ class GAN(keras.Model):
         }
 
     @property
-    def metrics(self):
-        return list(self._trackers.values())
-
-    @property
-    def step(self):
-        """Number of generator updates done so far (the training step)."""
-        return int(self.g_optimizer.iterations.numpy()) if self.g_optimizer else 0
-
-    @property
     def ema_generator(self):
         """A copy of the generator holding the EMA weights, or None without EMA."""
         if self._ema_weights is None:
@@ -277,6 +350,10 @@ class GAN(keras.Model):
         for target, ema in zip(self._ema_model.weights, self._ema_weights):
             target.assign(ema.value)
         return self._ema_model
+
+    def sampling_generator(self, use_ema=True):
+        """The generator samples come from: the EMA copy when there is one and `use_ema`."""
+        return self.ema_generator if (use_ema and self.ema_decay) else self.generator
 
     def describe(self):
         """The model's facts that travel with exports and run directories."""
@@ -303,35 +380,59 @@ class GAN(keras.Model):
         """
         return sampling.prior_inputs(self.describe(), n, seed=seed, labels=labels)
 
-    def generate(self, n, seed=None, labels=None, batch_size=256, use_ema=True):
+    def generate(self, n, seed=None, labels=None, batch_size=256, use_ema=True, **options):
         """Draws `n` samples as a NumPy array (EMA weights when present and `use_ema`).
+
+        The one `generate` of every variant: `generation_inputs` draws G's inputs and
+        `generate_batches` runs G on them; variants declare their own sampling options
+        in `generation_options` (InfoGAN: `continuous`; StyleGAN2: `truncation_psi`,
+        `noise_mode`).
 
         Args:
             n: int. Number of samples.
             seed: int or None. Same seed, same samples. Defaults to None (random).
-            labels: int array `[n]` or None. Class labels for conditional variants;
-                random when None. Defaults to None.
+            labels: int array `[n]` or None. Class labels for conditional variants (InfoGAN:
+                its categorical codes); random when None. Defaults to None.
             batch_size: int. Generator batch size. Defaults to 256.
             use_ema: bool. Use the EMA generator when there is one. Defaults to True.
+            **options: the variant's `generation_options`.
         """
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
+        unknown = sorted(set(options) - set(self.generation_options))
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__}.generate takes the options {list(self.generation_options)}. "
+                f"Received: {', '.join(f'{k}={options[k]!r}' for k in unknown)}"
+            )
         rng = np.random.default_rng(seed)
+        inputs = self.generation_inputs(n, rng, labels, **options)
+        generator = self.sampling_generator(use_ema)
+        return self.generate_batches(generator, inputs, batch_size, seed, **options)
+
+    #: Names of the keyword options `generate` passes to `generation_inputs` and
+    #: `generate_batches` (none for the base GAN).
+    generation_options = ()
+
+    def generation_inputs(self, n, rng, labels=None, **options):
+        """G's inputs for `generate` (NumPy), drawn from `rng` (`np.random.Generator`):
+        z ~ N(0, I), and `[z, labels]` for conditional variants (uniform labels when None)."""
         z = rng.standard_normal((n, self.latent_dim)).astype("float32")
-        generator = self.ema_generator if (use_ema and self.ema_decay) else self.generator
         if self.num_classes is None:
-            inputs = z
-        else:
-            if labels is None:
-                labels = rng.integers(0, self.num_classes, size=n)
-            labels = np.asarray(labels, dtype="int32").reshape(-1)
-            if labels.shape[0] != n or labels.min() < 0 or labels.max() >= self.num_classes:
-                raise ValueError(
-                    f"`labels` must be {n} integers in [0, {self.num_classes}). "
-                    f"Received: labels with shape {labels.shape}, range "
-                    f"[{labels.min()}, {labels.max()}]"
-                )
-            inputs = [z, labels]
+            return z
+        if labels is None:
+            labels = rng.integers(0, self.num_classes, size=n)
+        labels = np.asarray(labels, dtype="int32").reshape(-1)
+        if labels.shape[0] != n or labels.min() < 0 or labels.max() >= self.num_classes:
+            raise ValueError(
+                f"`labels` must be {n} integers in [0, {self.num_classes}). "
+                f"Received: labels with shape {labels.shape}, range "
+                f"[{labels.min()}, {labels.max()}]"
+            )
+        return [z, labels]
+
+    def generate_batches(self, generator, inputs, batch_size, seed, **options):
+        """`generate`'s samples: `generator.predict(inputs)` in batches of `batch_size`."""
         return generator.predict(inputs, batch_size=batch_size, verbose=0)
 
     # ---------------------------------------------------------------- hooks
@@ -345,7 +446,8 @@ class GAN(keras.Model):
         return self.discriminator.trainable_variables
 
     def tracked_loss_names(self):
-        """Names of the values logged by `train_step` (a Mean tracker each)."""
+        """Names of the values logged by `train_step` and `test_step` (a Mean tracker
+        each): the totals and the `Objective` terms / metrics worth a history column."""
         return ("d_loss", "g_loss")
 
     def sample_latent(self, batch_size, seed):
@@ -373,53 +475,57 @@ class GAN(keras.Model):
         return z if labels is None else [z, labels]
 
     def discriminate(self, samples, labels, training):
-        """D's outputs (logits) for samples; conditional variants also pass labels."""
+        """D's outputs (logits) for samples scored with `labels`: class labels for
+        conditional variants, the paired latent code for BiGAN, None otherwise."""
         return self.discriminator(samples, training=training)
 
-    def compute_discriminator_loss(self, real_logits, fake_logits):
-        """The adversarial D loss (mean over this replica's batch)."""
-        return losses.minimax_discriminator_loss(
-            real_logits, fake_logits, label_smoothing=self.label_smoothing
-        )
+    def discriminator_logits(self, batch):
+        """`(D(real), D(fake))`: D's logits of the batch's real and generated samples, in
+        that order (batch-normalized Ds update their statistics real first)."""
+        real_logits = self.discriminate(batch.real, batch.real_labels, training=batch.training)
+        fake_logits = self.discriminate(batch.fake, batch.fake_labels, training=batch.training)
+        return real_logits, fake_logits
 
-    def compute_generator_loss(self, fake_logits):
-        """The adversarial G loss (mean over this replica's batch)."""
+    def generator_logits(self, batch):
+        """`D(fake)`: D's logits of the batch's generated samples."""
+        return self.discriminate(batch.fake, batch.fake_labels, training=batch.training)
+
+    def non_saturating_or_minimax_loss(self, fake_logits):
+        """G's logistic loss as `generator_loss` chooses: `-log D(G(z))` (non-saturating)
+        or `log(1 - D(G(z)))` (minimax), a mean over this replica's batch."""
         if self.generator_loss == "minimax":
             return losses.minimax_generator_loss(fake_logits)
         return losses.non_saturating_generator_loss(fake_logits)
 
-    def discriminator_penalties(self, real, real_labels, fake, fake_labels, seed):
-        """Extra D loss terms, already weighted: `{name: scalar}` (e.g. gradient penalty)."""
-        return {}
+    def discriminator_objective(self, batch):
+        """THE hook of D's side: D's loss terms on one `Batch`, as an `Objective`.
 
-    def generator_penalties(self, z, labels, fake, seed):
-        """Extra G loss terms, already weighted: `{name: scalar}`."""
-        return {}
+        The base sums `terms` into `d_loss` (what D minimises), adds the R1 / R2 terms
+        (`regularization_losses`, training steps only) and logs every term or metric
+        named in `tracked_loss_names`. Here: `{"adversarial": -E log D(x) - E log(1 -
+        D(G(z)))}` with one-sided label smoothing (`keras_gan.losses.minimax_discriminator_loss`).
+        """
+        real_logits, fake_logits = self.discriminator_logits(batch)
+        return Objective({ADVERSARIAL: losses.minimax_discriminator_loss(
+            real_logits, fake_logits, label_smoothing=self.label_smoothing
+        )})
 
-    def discriminator_losses(self, real, real_labels, fake, fake_labels, seed):
-        """All D loss terms: `{"d_loss": total, **penalties}`."""
-        real_logits = self.discriminate(real, real_labels, training=True)
-        fake_logits = self.discriminate(fake, fake_labels, training=True)
-        loss = self.compute_discriminator_loss(real_logits, fake_logits)
-        penalties = self.discriminator_penalties(real, real_labels, fake, fake_labels, seed)
-        return {"d_loss": loss + sum(penalties.values()), **penalties}
+    def generator_objective(self, batch):
+        """THE hook of G's side: G's loss terms on one `Batch` (its `fake` carries G's
+        gradient), as an `Objective` summed into `g_loss`. Here: `{"adversarial":
+        non_saturating_or_minimax_loss(D(G(z)))}`."""
+        return Objective({ADVERSARIAL: self.non_saturating_or_minimax_loss(self.generator_logits(batch))})
 
-    def generator_losses(self, z, labels, fake, seed):
-        """All G loss terms: `{"g_loss": total, **penalties}`."""
-        fake_logits = self.discriminate(fake, labels, training=True)
-        loss = self.compute_generator_loss(fake_logits)
-        penalties = self.generator_penalties(z, labels, fake, seed)
-        return {"g_loss": loss + sum(penalties.values()), **penalties}
+    def generator_regularization(self, batch):
+        """G's regularization terms of a training step (StyleGAN2's lazy path length
+        penalty), as an `Objective` added to `g_loss`; not evaluated by `test_step`.
+        Defaults to none."""
+        return Objective({})
 
-    def discriminator_step_losses(self, real, real_labels, z, fake, fake_labels, seed):
-        """All D loss terms, given also the `z` that made `fake` (BiGAN scores (G(z), z)
-        pairs; InfoGAN reads its latent codes from z). Defaults to `discriminator_losses`."""
-        return self.discriminator_losses(real, real_labels, fake, fake_labels, seed)
-
-    def generator_step_losses(self, z, labels, fake, real, real_labels, seed):
-        """All G loss terms, given also the step's real batch (BiGAN's encoder term,
-        feature matching). Defaults to `generator_losses`."""
-        return self.generator_losses(z, labels, fake, seed)
+    def regularization_conditions(self, batch):
+        """`(real, fake)` conditioning D scores the samples with in R1 / R2 (`discriminate`'s
+        `labels`): the batch's labels (None when unconditional; BiGAN: its latent codes)."""
+        return batch.real_labels, batch.fake_labels
 
     def pack_samples(self, samples):
         """D's input built from a batch: PacGAN packs of `pack` samples (itself when 1)."""
@@ -478,13 +584,6 @@ class GAN(keras.Model):
     def _regularization_names(self):
         return tuple(name for name, gamma in (("r1", self.r1_gamma), ("r2", self.r2_gamma)) if gamma)
 
-    def _add_regularization(self, terms, real, real_labels, fake, fake_labels, real_view=None, fake_view=None):
-        # Added after the variant's own terms, so every variant has R1 / R2.
-        extra = self.regularization_losses(real, real_labels, fake, fake_labels, real_view, fake_view)
-        if not extra:
-            return terms
-        return {**terms, **extra, "d_loss": terms["d_loss"] + sum(extra.values())}
-
     def after_discriminator_step(self):
         """Runs after each D update (e.g. WGAN weight clipping)."""
         return None
@@ -503,12 +602,6 @@ class GAN(keras.Model):
                 return data[0], None
             return data[0], data[1]
         return data, None
-
-    def _step_seed(self, stream):
-        """A stateless seed that depends only on (seed, training step, stream)."""
-        step = tf.cast(self.g_optimizer.iterations, tf.int32)
-        seed = tf.random.experimental.stateless_fold_in(tf.constant([self.seed, 0]), step)
-        return tf.random.experimental.stateless_fold_in(seed, stream)
 
     def _penalty_seed(self, stream):
         """The seed the loss hooks get: independent of the step's z and labels."""
@@ -558,72 +651,72 @@ class GAN(keras.Model):
         real_view = self._discriminator_view(stream, _AUGMENT_REAL)
         fake_view = self._discriminator_view(stream, _AUGMENT_FAKE)
         raw_real, raw_fake = self.pack_samples(real), self.pack_samples(fake)
-        real, fake = real_view(raw_real), fake_view(raw_fake)
+        batch = Batch(real_view(raw_real), real_labels, z, fake_view(raw_fake), fake_labels,
+                      self._penalty_seed(stream), training=True)
         with tf.GradientTape() as tape:
-            terms = self.discriminator_step_losses(
-                real, real_labels, z, fake, fake_labels, self._penalty_seed(stream)
-            )
-            terms = self._add_regularization(
-                terms, raw_real, real_labels, raw_fake, fake_labels, real_view, fake_view
-            )
+            objective = self.discriminator_objective(batch)
+            # Added after the variant's own terms, so every variant has R1 / R2.
+            regularization = Objective({})
+            if self._regularization_names():
+                real_condition, fake_condition = self.regularization_conditions(batch)
+                regularization = Objective(self.regularization_losses(
+                    raw_real, real_condition, raw_fake, fake_condition, real_view, fake_view))
+            logs = _logs("d_loss", objective, regularization)
             # Gradients are summed across replicas: scale each replica's mean by 1/N.
             # `scale_loss`: x1 except under a LossScaleOptimizer (float16 mixed precision).
-            scaled_loss = self.d_optimizer.scale_loss(terms["d_loss"] / num_replicas)
+            scaled_loss = self.d_optimizer.scale_loss(logs["d_loss"] / num_replicas)
         variables = self.discriminator_variables()
         grads = tape.gradient(scaled_loss, variables)
         self.d_optimizer.apply_gradients(zip(grads, variables))
         # Spectral norms' power iteration advances once per D step, never in G steps.
         update_spectral_norms(self.discriminator)
         self.after_discriminator_step()
-        return terms
+        return logs
 
-    def _generator_step(self, batch_size, stream, num_replicas, real=None, real_labels=None,
-                        discriminator_step=None):
+    def _generator_step(self, batch_size, stream, num_replicas, real, real_labels, discriminator_step=None):
         """One G update. `discriminator_step`: a callable `(z, labels, fake) -> logs` run on
         this step's generated batch before G's loss, outside G's tape (`reuse_generator_pass`)."""
         z = self.sample_latent(batch_size, self._step_seed(stream))
         labels = self.sample_labels(batch_size, self._step_seed(stream + 1))
-        d_terms = {}
+        d_logs = {}
         with tf.GradientTape() as tape:
             fake = self.generator(self.generator_inputs(z, labels), training=True)
             if discriminator_step is not None:
                 with tape.stop_recording():
-                    d_terms = discriminator_step(z, labels, tf.stop_gradient(fake))
-            fake = self.pack_samples(self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE))
-            if real is not None:
-                real = self.pack_samples(self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL))
-            terms = self.generator_step_losses(
-                z, labels, fake, real, real_labels, self._penalty_seed(stream)
+                    d_logs = discriminator_step(z, labels, tf.stop_gradient(fake))
+            batch = Batch(
+                self.pack_samples(self.augment_samples(real, self._step_seed(stream), _AUGMENT_REAL)),
+                real_labels, z,
+                self.pack_samples(self.augment_samples(fake, self._step_seed(stream), _AUGMENT_FAKE)),
+                labels, self._penalty_seed(stream), training=True,
             )
+            logs = _logs("g_loss", self.generator_objective(batch), self.generator_regularization(batch))
             # `scale_loss`: x1 except under a LossScaleOptimizer (float16 mixed precision).
-            scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"] / num_replicas)
+            scaled_loss = self.g_optimizer.scale_loss(logs["g_loss"] / num_replicas)
         variables = self.generator_variables()
         grads = tape.gradient(scaled_loss, variables)
         self.g_optimizer.apply_gradients(zip(grads, variables))
         self.after_generator_step()
-        return {**d_terms, **terms}
+        return {**d_logs, **logs}
 
     def test_step(self, data):
-        """Both losses on a batch, without updates (noise from a fixed evaluation stream)."""
+        """The two objectives on a batch, without updates: `discriminator_objective` and
+        `generator_objective` on one `Batch` (training=False; noise from the fixed
+        evaluation stream `streams.EVAL`; packed, not augmented), so `evaluate` reports
+        each variant's own `d_loss` / `g_loss` and terms (WGAN-GP's "gp" included: it is
+        part of the critic's objective). The training-only regularizers, R1 / R2 and
+        `generator_regularization` (lazy: their value depends on the step; StyleGAN2's
+        updates `pl_mean`), are left out: `r1`, `r2`, `pl_penalty` evaluate to 0."""
         real, labels = self.unpack(data)
         batch_size = tf.shape(real)[0]
         z = self.sample_latent(batch_size, self._step_seed(streams.EVAL))
         fake_labels = self.sample_labels(batch_size, self._step_seed(streams.EVAL + 1))
         fake = self.generator(self.generator_inputs(z, fake_labels), training=False)
-        real_logits = self.discriminate(self.pack_samples(real), labels, training=False)
-        fake_logits = self.discriminate(self.pack_samples(fake), fake_labels, training=False)
-        logs = {
-            "d_loss": self.compute_discriminator_loss(real_logits, fake_logits),
-            "g_loss": self.compute_generator_loss(fake_logits),
-        }
+        batch = Batch(self.pack_samples(real), labels, z, self.pack_samples(fake), fake_labels,
+                      self._penalty_seed(streams.EVAL), training=False)
+        logs = {**_logs("d_loss", self.discriminator_objective(batch)),
+                **_logs("g_loss", self.generator_objective(batch))}
         return self._update_trackers(logs)
-
-    def _update_trackers(self, logs):
-        # Trackers get the true per-replica means, never the 1/N-scaled training losses.
-        for name, value in logs.items():
-            if name in self._trackers:
-                self._trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
 
     # --------------------------------------------------------------- EMA
 
@@ -660,6 +753,7 @@ class GAN(keras.Model):
     def ema_weights(self):
         """The EMA variables (for checkpoints), or an empty list without EMA."""
         return list(self._ema_weights or [])
+
 
     # --------------------------------------------------------------- config
 

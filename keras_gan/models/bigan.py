@@ -3,8 +3,8 @@
 import keras
 import tensorflow as tf
 
-from keras_gan import losses, streams
-from keras_gan.models.base import GAN
+from keras_gan import losses
+from keras_gan.models.base import ADVERSARIAL, GAN, Objective
 from keras_gan.models.two_networks import deserialize_networks
 
 
@@ -29,8 +29,8 @@ class BiGAN(GAN):
 
     Calling conventions: `generator(z)`, `encoder(samples) -> z`,
     `discriminator([samples, z]) -> logits [B, 1]`. Checkpoints (`keras_gan.checkpoints`)
-    include the encoder via `checkpoint_extras()`. Penalties on D's input gradient (R1,
-    gradient penalty) are not applied: D's input is a pair.
+    include the encoder via `checkpoint_extras()`. R1 / R2 (`r1_gamma`, `r2_gamma`) penalize
+    D's gradient with respect to the sample of each pair, its code held fixed.
 
     Args:
         generator: keras.Model. `z [B, latent_dim] -> samples`.
@@ -57,12 +57,6 @@ class BiGAN(GAN):
                 "`discriminator` must take two inputs [samples, z]. Received: inputs "
                 f"{[tuple(t.shape) for t in discriminator.inputs]}"
             )
-        if self.r1_gamma or self.r2_gamma:
-            raise ValueError(
-                "BiGAN's discriminator scores (samples, z) pairs; R1/R2 penalties on its "
-                f"sample gradient are not supported. Received: r1_gamma={self.r1_gamma}, "
-                f"r2_gamma={self.r2_gamma}"
-            )
         self.encoder = encoder
 
     def generator_variables(self):
@@ -73,9 +67,9 @@ class BiGAN(GAN):
         return {"encoder": self.encoder}
 
     def discriminate(self, samples, labels, training):
-        raise ValueError(
-            "BiGAN's discriminator scores (samples, z) pairs: use `discriminate_pairs(samples, z)`."
-        )
+        """D's logits for `(samples, z)` pairs: `labels` is the latent code paired with
+        the samples (E(x) for data, z for G(z))."""
+        return self.discriminate_pairs(samples, labels, training=training)
 
     def discriminate_pairs(self, samples, z, training=False):
         """D's logits for `(samples, z)` pairs."""
@@ -83,31 +77,31 @@ class BiGAN(GAN):
             [tf.convert_to_tensor(samples), tf.convert_to_tensor(z)], training=training
         )
 
-    def discriminator_step_losses(self, real, real_labels, z, fake, fake_labels, seed):
-        real_logits = self.discriminate_pairs(real, self.encoder(real, training=True), training=True)
-        fake_logits = self.discriminate_pairs(fake, z, training=True)
-        return {"d_loss": self.compute_discriminator_loss(real_logits, fake_logits)}
+    def pair_logits(self, batch):
+        """`(D(x, E(x)), D(G(z), z))`, E and D in the batch's training mode."""
+        real_logits = self.discriminate_pairs(
+            batch.real, self.encoder(batch.real, training=batch.training), training=batch.training
+        )
+        return real_logits, self.discriminate_pairs(batch.fake, batch.z, training=batch.training)
 
-    def generator_step_losses(self, z, labels, fake, real, real_labels, seed):
-        real_logits = self.discriminate_pairs(real, self.encoder(real, training=True), training=True)
-        fake_logits = self.discriminate_pairs(fake, z, training=True)
+    def discriminator_objective(self, batch):
+        real_logits, fake_logits = self.pair_logits(batch)
+        return Objective({ADVERSARIAL: losses.minimax_discriminator_loss(
+            real_logits, fake_logits, label_smoothing=self.label_smoothing)})
+
+    def generator_objective(self, batch):
+        """G and E together: the swapped-label D loss (non-saturating) or `-d_loss` (minimax)."""
+        real_logits, fake_logits = self.pair_logits(batch)
         if self.generator_loss == "minimax":
             loss = -losses.minimax_discriminator_loss(real_logits, fake_logits)
         else:  # swapped labels: (G(z), z) should look real, (x, E(x)) fake
             loss = losses.minimax_discriminator_loss(fake_logits, real_logits)
-        return {"g_loss": loss}
+        return Objective({ADVERSARIAL: loss})
 
-    def test_step(self, data):
-        real, _ = self.unpack(data)
-        batch_size = tf.shape(real)[0]
-        z = self.sample_latent(batch_size, self._step_seed(streams.EVAL))
-        fake = self.generator(z, training=False)
-        real_logits = self.discriminate_pairs(real, self.encoder(real, training=False))
-        fake_logits = self.discriminate_pairs(fake, z)
-        return self._update_trackers({
-            "d_loss": self.compute_discriminator_loss(real_logits, fake_logits),
-            "g_loss": losses.minimax_discriminator_loss(fake_logits, real_logits),
-        })
+    def regularization_conditions(self, batch):
+        """R1 / R2 penalize D's gradient with respect to the sample of a pair, its code
+        held fixed: `||grad_x D(x, E(x))||^2` with E(x) a constant, `||grad_x D(G(z), z)||^2`."""
+        return tf.stop_gradient(self.encoder(batch.real, training=batch.training)), batch.z
 
     def encode(self, samples, batch_size=256):
         """E(x) as a NumPy array `[n, latent_dim]`."""
@@ -115,7 +109,7 @@ class BiGAN(GAN):
 
     def reconstruct(self, samples, batch_size=256, use_ema=True):
         """G(E(x)) as a NumPy array (EMA generator when present and `use_ema`)."""
-        generator = self.ema_generator if (use_ema and self.ema_decay) else self.generator
+        generator = self.sampling_generator(use_ema)
         return generator.predict(self.encode(samples, batch_size), batch_size=batch_size, verbose=0)
 
     def get_config(self):

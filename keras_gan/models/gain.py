@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import losses
-from keras_gan.models.two_networks import check_optimizers, deserialize_networks
+from keras_gan.models.two_networks import TwoNetworks, check_optimizers, deserialize_networks
 from keras_gan.replicas import replica_info, replica_slice
 
 # Streams of a step's stateless draws (folded into the (seed, step) seed).
@@ -24,7 +24,7 @@ def _global_observed_fraction(mask):
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAIN(keras.Model):
+class GAIN(TwoNetworks, keras.Model):
     """Generative Adversarial Imputation Nets (Yoon et al. 2018, arXiv:1806.02920).
 
     Data arrive with a mask M (1 = observed, 0 = missing). G sees `x~ = M x + (1 - M) z`
@@ -143,9 +143,6 @@ class GAIN(keras.Model):
         """No EMA: for `keras_gan.checkpoints.gan_checkpoint`."""
         return []
 
-    @property
-    def step(self):
-        return int(self.g_optimizer.iterations.numpy()) if self.g_optimizer else 0
 
     def call(self, inputs, training=False):
         """`[x~, mask] -> G(x~, mask)` (the raw generator output for every entry)."""
@@ -160,10 +157,6 @@ class GAIN(keras.Model):
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self._trackers = {n: keras.metrics.Mean(name=n)
                           for n in ("d_loss", "g_loss", "adversarial", "reconstruction")}
-
-    @property
-    def metrics(self):
-        return list(self._trackers.values())
 
     def describe(self):
         return {"variant": self.variant, "sample_shape": list(self.sample_shape),
@@ -213,11 +206,6 @@ class GAIN(keras.Model):
         return (completed, draws) if return_draws else completed
 
     # --------------------------------------------------------------- the step
-
-    def _step_seed(self, stream):
-        step = tf.cast(self.g_optimizer.iterations, tf.int32)
-        seed = tf.random.experimental.stateless_fold_in(tf.constant([self.seed, 0]), step)
-        return tf.random.experimental.stateless_fold_in(seed, stream)
 
     def _draw_uniform(self, batch_size, stream, maxval):
         shape = self.sample_shape
@@ -295,12 +283,6 @@ class GAIN(keras.Model):
             "g_loss": adversarial + self.alpha * reconstruction,
             "adversarial": adversarial, "reconstruction": reconstruction,
         })
-
-    def _update_trackers(self, logs):
-        # The true per-replica means, never the 1/N-scaled training losses.
-        for name, value in logs.items():
-            self._trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
 
     # --------------------------------------------------------------- config
 

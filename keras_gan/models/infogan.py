@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import losses, streams
-from keras_gan.models.base import GAN
+from keras_gan.models.base import ADVERSARIAL, GAN, Objective
 from keras_gan.replicas import replica_slice
 
 
@@ -251,41 +251,35 @@ class InfoGAN(GAN):
         return ("d_loss", "g_loss", "info_loss", "categorical_mi")
 
     def discriminate(self, samples, labels, training):
-        """The source logits only (used by shared code such as `test_step`)."""
+        """The source logits only (what R1 / R2 penalize)."""
         return self.discriminator(samples, training=training)[0]
 
-    def discriminator_step_losses(self, real, real_labels, z, fake, fake_labels, seed):
-        real_logits = self.discriminator(real, training=True)[0]
-        fake_logits, q = self.discriminator(fake, training=True)
-        info = self.mutual_information_loss(q, z)
-        penalties = self.discriminator_penalties(real, real_labels, fake, fake_labels, seed)
-        loss = self.compute_discriminator_loss(real_logits, fake_logits) + info["info_loss"]
-        return {"d_loss": loss + sum(penalties.values()), **info, **penalties}
+    def discriminator_objective(self, batch):
+        """`{"adversarial": D's logistic loss, "info_loss": weighted information loss}`
+        over D and Q (one network); logs `categorical_mi`."""
+        real_logits = self.discriminator(batch.real, training=batch.training)[0]
+        fake_logits, q = self.discriminator(batch.fake, training=batch.training)
+        info = self.mutual_information_loss(q, batch.z)
+        source = losses.minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=self.label_smoothing)
+        return Objective({ADVERSARIAL: source, "info_loss": info["info_loss"]},
+                         {"categorical_mi": info["categorical_mi"]})
 
-    def generator_step_losses(self, z, labels, fake, real, real_labels, seed):
-        fake_logits, q = self.discriminator(fake, training=True)
-        info = self.mutual_information_loss(q, z)
-        penalties = self.generator_penalties(z, labels, fake, seed)
-        loss = self.compute_generator_loss(fake_logits) + info["info_loss"]
-        return {"g_loss": loss + sum(penalties.values()), **info, **penalties}
+    def generator_objective(self, batch):
+        """`{"adversarial": G's logistic loss, "info_loss": ...}`; logs `categorical_mi`."""
+        fake_logits, q = self.discriminator(batch.fake, training=batch.training)
+        info = self.mutual_information_loss(q, batch.z)
+        return Objective({ADVERSARIAL: self.non_saturating_or_minimax_loss(fake_logits), "info_loss": info["info_loss"]},
+                         {"categorical_mi": info["categorical_mi"]})
 
     # ------------------------------------------------------------------ use
 
-    def generate(self, n, seed=None, labels=None, continuous=None, batch_size=256, use_ema=True):
-        """Draws `n` samples; `labels` fixes the categorical code(s), `continuous` the
-        continuous codes (random when None: uniform categories, U(-1, 1)).
+    generation_options = ("continuous",)
 
-        Args:
-            n: int. Number of samples.
-            seed: int or None. Same seed, same samples. Defaults to None.
-            labels: int array `[n]` (first categorical code) or `[n, num_codes]`, or None.
-            continuous: array `[n, continuous_dim]` or None.
-            batch_size: int. Defaults to 256.
-            use_ema: bool. Use the EMA generator when there is one. Defaults to True.
-        """
-        if not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
-        rng = np.random.default_rng(seed)
+    def generation_inputs(self, n, rng, labels=None, continuous=None):
+        """z for `generate`: `labels` fixes the categorical code(s) (`[n]`, the first code,
+        or `[n, num_codes]`), `continuous` the continuous codes `[n, continuous_dim]`;
+        random when None (uniform categories, U(-1, 1)). `gan.generate(n, seed, labels,
+        continuous=...)`."""
         noise = rng.standard_normal((n, self.noise_dim)).astype("float32")
         categorical = np.stack([rng.integers(0, k, size=n) for k in self.categorical_dims], axis=1) \
             if self.categorical_dims else np.zeros((n, 0), "int64")
@@ -299,9 +293,7 @@ class InfoGAN(GAN):
             categorical[:, : labels.shape[1]] = labels
         if continuous is None:
             continuous = rng.uniform(-1.0, 1.0, size=(n, self.continuous_dim)).astype("float32")
-        z = self.latent_vector(noise, categorical, continuous)
-        generator = self.ema_generator if (use_ema and self.ema_decay) else self.generator
-        return generator.predict(z, batch_size=batch_size, verbose=0)
+        return self.latent_vector(noise, categorical, continuous)
 
     def predict_codes(self, samples, batch_size=256):
         """Q's inference of the codes: (categories int `[n, num_codes]`, continuous means

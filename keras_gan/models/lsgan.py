@@ -5,7 +5,7 @@ import numbers
 import keras
 
 from keras_gan import losses
-from keras_gan.models.base import GAN
+from keras_gan.models.base import ADVERSARIAL, GAN, Objective
 from keras_gan.models.wgan import reject_loss_options
 
 
@@ -42,11 +42,13 @@ class LSGAN(GAN):
         self.a, self.b, self.c = float(a), float(b), float(c)
         super().__init__(generator, discriminator, **kwargs)
 
-    def compute_discriminator_loss(self, real_logits, fake_logits):
-        return losses.least_squares_discriminator_loss(real_logits, fake_logits, a=self.a, b=self.b)
+    def discriminator_objective(self, batch):
+        real_logits, fake_logits = self.discriminator_logits(batch)
+        return Objective({ADVERSARIAL: losses.least_squares_discriminator_loss(
+            real_logits, fake_logits, a=self.a, b=self.b)})
 
-    def compute_generator_loss(self, fake_logits):
-        return losses.least_squares_generator_loss(fake_logits, c=self.c)
+    def generator_objective(self, batch):
+        return Objective({ADVERSARIAL: losses.least_squares_generator_loss(self.generator_logits(batch), c=self.c)})
 
     def get_config(self):
         return {**super().get_config(), "a": self.a, "b": self.b, "c": self.c}

@@ -3,7 +3,7 @@
 import keras
 
 from keras_gan import losses
-from keras_gan.models.base import GAN
+from keras_gan.models.base import ADVERSARIAL, GAN, Objective
 from keras_gan.models.wgan import reject_loss_options
 
 
@@ -31,8 +31,9 @@ class SNGAN(GAN):
         reject_loss_options("SNGAN", kwargs)
         super().__init__(generator, discriminator, **kwargs)
 
-    def compute_discriminator_loss(self, real_logits, fake_logits):
-        return losses.hinge_discriminator_loss(real_logits, fake_logits)
+    def discriminator_objective(self, batch):
+        real_logits, fake_logits = self.discriminator_logits(batch)
+        return Objective({ADVERSARIAL: losses.hinge_discriminator_loss(real_logits, fake_logits)})
 
-    def compute_generator_loss(self, fake_logits):
-        return losses.hinge_generator_loss(fake_logits)
+    def generator_objective(self, batch):
+        return Objective({ADVERSARIAL: losses.hinge_generator_loss(self.generator_logits(batch))})

@@ -27,7 +27,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import streams
-from keras_gan.models.base import GAN
+from keras_gan.models.base import GAN, Objective
 from keras_gan.replicas import replica_slice
 from keras_gan.networks.stylegan2 import (
     StyleBasedGenerator,
@@ -271,9 +271,10 @@ class StyleGAN2(GAN):
             names += ["pl_penalty", "pl_mean"]
         return tuple(names)
 
-    def generator_penalties(self, z, labels, fake, seed):
-        """Lazy path length regularization: `pl_interval * penalty` every `pl_interval` G
-        steps (when the G step counter is a multiple of it), else 0.
+    def generator_regularization(self, batch):
+        """Lazy path length regularization: `{"pl_penalty": pl_interval * penalty}` every
+        `pl_interval` G steps (when the G step counter is a multiple of it), else 0; logs
+        `pl_mean`.
 
         Runs on the first `batch / pl_batch_shrink` samples of this step's latents (with
         their style mixing and noise seed), with `y ~ N(0, I)` drawn from `seed` (this
@@ -282,7 +283,8 @@ class StyleGAN2(GAN):
         step (a no-op when not due), because a cross-replica reduction cannot sit inside
         a conditional branch under MirroredStrategy."""
         if not self.pl_weight:
-            return {}
+            return Objective({})
+        z, seed = batch.z, batch.seed
         batch = tf.maximum(tf.shape(z["z"])[0] // self.pl_batch_shrink, 1)
 
         def lengths():
@@ -297,7 +299,8 @@ class StyleGAN2(GAN):
         due = tf.equal(self.g_optimizer.iterations % self.pl_interval, 0)
         values = tf.cond(due, lengths, lambda: tf.zeros([batch]))
         penalty = self._path_length_penalty(values, due)
-        return {"pl_penalty": tf.cast(self.pl_interval, penalty.dtype) * penalty}
+        return Objective({"pl_penalty": tf.cast(self.pl_interval, penalty.dtype) * penalty},
+                         {"pl_mean": tf.convert_to_tensor(self.pl_mean)})
 
     def path_length_direction(self, batch_size, seed):
         """`y ~ N(0, I)` of the samples' shape for this replica (before the 1/sqrt(H W)
@@ -346,12 +349,6 @@ class StyleGAN2(GAN):
         penalty = self.pl_weight * tf.reduce_mean(tf.square(lengths - target))
         return tf.where(due, penalty, tf.zeros_like(penalty))
 
-    def generator_losses(self, z, labels, fake, seed):
-        terms = super().generator_losses(z, labels, fake, seed)
-        if self.pl_weight:
-            terms["pl_mean"] = tf.convert_to_tensor(self.pl_mean)
-        return terms
-
     def checkpoint_extras(self):
         """State beyond G, D, optimizers and EMA that a resumed run needs."""
         return {"pl_mean": self.pl_mean}
@@ -363,42 +360,27 @@ class StyleGAN2(GAN):
 
     # --------------------------------------------------------------- sampling
 
-    def generate(
-        self,
-        n,
-        seed=None,
-        labels=None,
-        batch_size=256,
-        use_ema=True,
-        truncation_psi=None,
-        noise_mode=None,
-    ):
-        """Draws `n` samples (images in [-1, 1], or toy vectors) as a NumPy array.
+    generation_options = ("truncation_psi", "noise_mode")
+
+    def generate_batches(self, generator, inputs, batch_size, seed, truncation_psi=None, noise_mode=None):
+        """`generate`'s samples, with StyleGAN2's options: `gan.generate(n, seed,
+        truncation_psi=0.7, noise_mode="random")`.
 
         Args:
-            n: int. Number of samples.
-            seed: int or None. Same seed, same samples (also for "random" noise).
-            labels: unused (unconditional). Defaults to None.
-            batch_size: int. Defaults to 256.
-            use_ema: bool. Use the EMA generator when there is one. Defaults to True.
             truncation_psi: float or None. Truncation in W; None uses the generator's
                 (1 unless built otherwise). Defaults to None.
             noise_mode: "random", "const", "none" or None (the generator's, "const").
-                Defaults to None.
+                Defaults to None. With "random", batch i's noise inputs come from the seed
+                `[seed, i]` (same seed, same samples).
         """
         if truncation_psi is None and noise_mode is None:
-            return super().generate(n, seed=seed, labels=labels, batch_size=batch_size, use_ema=use_ema)
-        if not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
-        rng = np.random.default_rng(seed)
-        z = rng.standard_normal((n, self.latent_dim)).astype("float32")
-        generator = self.ema_generator if (use_ema and self.ema_decay) else self.generator
+            return super().generate_batches(generator, inputs, batch_size, seed)
         images = []
-        for i, start in enumerate(range(0, n, batch_size)):
+        for i, start in enumerate(range(0, len(inputs), batch_size)):
             noise_seed = None if seed is None else tf.constant([int(seed), i], tf.int32)
             images.append(
                 generator.sample(
-                    z[start : start + batch_size],
+                    inputs[start : start + batch_size],
                     truncation_psi=truncation_psi,
                     noise_mode=noise_mode,
                     noise_seed=noise_seed,

@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 
 from keras_gan import losses, streams
-from keras_gan.models.base import GAN
+from keras_gan.models.base import ADVERSARIAL, GAN, Objective
 from keras_gan.replicas import replica_slice
 from keras_gan.models.regularization import adversarial_output
 
@@ -48,11 +48,12 @@ def _batch_norm_layers(model):
 class _WassersteinLosses:
     """The critic's objective: D maximises `E_x[D(x)] - E_z[D(G(z))]`, G maximises `E_z[D(G(z))]`."""
 
-    def compute_discriminator_loss(self, real_logits, fake_logits):
-        return losses.wasserstein_discriminator_loss(real_logits, fake_logits)
+    def discriminator_objective(self, batch):
+        real_logits, fake_logits = self.discriminator_logits(batch)
+        return Objective({ADVERSARIAL: losses.wasserstein_discriminator_loss(real_logits, fake_logits)})
 
-    def compute_generator_loss(self, fake_logits):
-        return losses.wasserstein_generator_loss(fake_logits)
+    def generator_objective(self, batch):
+        return Objective({ADVERSARIAL: losses.wasserstein_generator_loss(self.generator_logits(batch))})
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -163,16 +164,16 @@ class WGANGP(_WassersteinLosses, GAN):
             tf.random.experimental.stateless_fold_in(seed, _EPSILON_STREAM),
         )
 
-    def discriminator_penalties(self, real, real_labels, fake, fake_labels, seed):
-        penalties = dict(super().discriminator_penalties(real, real_labels, fake, fake_labels, seed))
-        epsilon = self.interpolation_weights(tf.shape(real)[0], seed)
+    def discriminator_objective(self, batch):
+        """The critic's Wasserstein terms plus `"gp": lambda * E[(||grad D(xhat)|| - 1)^2]`."""
+        objective = super().discriminator_objective(batch)
+        epsilon = self.interpolation_weights(tf.shape(batch.real)[0], batch.seed)
         # Interpolates keep the real labels (conditional critics).
         critic = lambda x: adversarial_output(  # noqa: E731
-            self.discriminate(x, real_labels, training=True)
+            self.discriminate(x, batch.real_labels, training=batch.training)
         )
-        penalty = losses.gradient_penalty(critic, real, fake, epsilon=epsilon)
-        penalties["gp"] = self.gp_weight * penalty
-        return penalties
+        penalty = losses.gradient_penalty(critic, batch.real, batch.fake, epsilon=epsilon)
+        return Objective({**objective.terms, "gp": self.gp_weight * penalty}, objective.metrics)
 
     def get_config(self):
         return {**super().get_config(), "gp_weight": self.gp_weight}

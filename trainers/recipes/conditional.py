@@ -12,7 +12,7 @@ import dataclasses
 from typing import Callable
 
 from keras_gan import models, networks
-from keras_gan.models.sgan import add_labelled_rows, semi_supervised_labels
+from keras_gan.data.semi_supervised import add_labelled_rows, semi_supervised_labels
 from keras_gan.networks import bigan, conditional
 from trainers.recipes import Recipe, register
 from trainers.recipes.core import REGULARIZATION_OPTIONS, gan_kwargs, regularization_kwargs

@@ -241,7 +241,7 @@ def test_bad_arguments_name_the_argument():
 
 
 def test_recipe_builds_the_toy_edition_on_2d_data_and_the_image_net_on_images():
-    from trainers import recipes
+    from keras_gan import recipes
 
     recipe = recipes.get("stylegan2")
     toy = recipe.build((2,), {**recipes.defaults("stylegan2", "toy"), "seed": 0})

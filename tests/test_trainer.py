@@ -12,7 +12,7 @@ from PIL import Image
 from keras_gan import data as gan_data
 from trainers import cli
 from tests.test_tensorboard import read_events
-from trainers.train import TrainConfig, TrainingDiverged, train
+from keras_gan.training import TrainConfig, TrainingDiverged, train
 from keras_gan import runs
 
 

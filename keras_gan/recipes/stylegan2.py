@@ -45,8 +45,8 @@ import keras
 from keras_gan import models, networks
 from keras_gan.models.stylegan2 import ema_decay_for_half_life
 from keras_gan.networks.stylegan2 import STYLEGAN2_IMAGE_SIZES
-from trainers.recipes import Recipe, register
-from trainers.recipes.core import discriminator_shape, gan_kwargs, pack_kwargs
+from keras_gan.recipes.registry import Recipe, register
+from keras_gan.recipes.common import discriminator_shape, gan_kwargs, pack_kwargs
 
 IMAGE_DEFAULTS = {
     "batch_size": 32,

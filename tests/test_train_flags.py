@@ -87,6 +87,19 @@ def test_config_validation_names_the_setting():
     assert TrainConfig(generator_loss=None).validate().generator_loss is None
 
 
+def test_a_recipe_registered_later_is_a_valid_variant():
+    from keras_gan import recipes
+
+    with pytest.raises(ValueError, match="Unknown variant 'my_gan'"):
+        TrainConfig(variant="my_gan").validate()
+    recipes.register(dataclasses.replace(recipes.get("gan"), name="my_gan"))
+    try:
+        assert TrainConfig(variant="my_gan").validate().variant == "my_gan"
+        assert "my_gan" in _parser()._option_string_actions["--variant"].choices
+    finally:
+        del recipes.REGISTRY["my_gan"]
+
+
 # The run directory's file names: only keras_gan/runs.py spells them.
 RUN_FILES = re.compile(
     r"(^|[/\\])(config\.json|model\.json|generator\.keras|ema_generator\.keras|losses\.csv|"

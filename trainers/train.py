@@ -38,8 +38,8 @@ def add_arguments(parser):
             kwargs.update(action="append", type=_option, default=None)
         else:
             kwargs.update(type=kind, default=field.default)
-            if meta.get("choices") is not None:
-                kwargs["choices"] = meta["choices"]
+            if train_config.choices_of(field) is not None:
+                kwargs["choices"] = train_config.choices_of(field)
         parser.add_argument(flag_name(field), **kwargs)
 
 

@@ -34,7 +34,8 @@ def setting(default=None, help="", *, choices=None, metavar=None, flag=None, def
     Args:
         default: the value when the setting is not given (None: the recipe's default).
         help: str. One sentence or two for `--help`.
-        choices: tuple or None. The allowed values (None is allowed too when the default
+        choices: tuple, callable `() -> tuple` (read when used: recipes registered
+            later count) or None. The allowed values (None is allowed too when the default
             is None); checked by `TrainConfig.validate`.
         metavar: str or None. The flag's value placeholder in `--help`.
         flag: str or None. The flag's name when it is not `--<name with dashes>`
@@ -65,7 +66,7 @@ class TrainConfig:
     """
 
     variant: str = setting("dcgan", "Training objective and its recipe (`keras_gan.recipes`).",
-                           choices=recipes.VARIANTS)
+                           choices=lambda: tuple(sorted(recipes.REGISTRY)))
     dataset: str = setting("digits", "digits | ring8 | grid25 | a path (image folder, IDX, .npz) | "
                            "tfds:NAME. Default: digits (bundled, offline).")
     data_dir: str | None = setting(None, "TFDS data_dir.")
@@ -130,7 +131,7 @@ class TrainConfig:
             ValueError: naming the setting, the value received and the allowed ones.
         """
         for field in dataclasses.fields(self):
-            choices = field.metadata.get("choices")
+            choices = choices_of(field)
             value = getattr(self, field.name)
             if choices is not None and value not in choices and not (value is None and field.default is None):
                 raise ValueError(
@@ -148,6 +149,12 @@ class TrainConfig:
 
 
 SETTINGS = tuple(field.name for field in dataclasses.fields(TrainConfig))
+
+
+def choices_of(field):
+    """A field's allowed values (a tuple), or None when any value goes."""
+    choices = field.metadata.get("choices")
+    return choices() if callable(choices) else choices
 
 
 def value_type(field):
@@ -233,6 +240,6 @@ def check_resumable(saved, resolved):
 
 
 __all__ = [
-    "GENERATOR_LOSSES", "SETTINGS", "STATE_KEYS", "TrainConfig", "check_resumable",
+    "GENERATOR_LOSSES", "SETTINGS", "STATE_KEYS", "TrainConfig", "check_resumable", "choices_of",
     "default_output_dir", "parse_option", "resolve", "setting", "value_type",
 ]

@@ -7,7 +7,7 @@
 For each data set (`ring8`: 8 Gaussians on a circle, std / radius = 0.01; `grid25`: 25 on
 {-4, -2, 0, 2, 4}^2, std 0.05) and each row, `--seeds` runs of `keras-gan train --variant V
 --dataset D --seed S --verbose 0 [--option pack=m]` with the recipe's defaults (the command
-line is parsed by the CLI's own parser and passed to `trainers.train.train`, in this
+line is parsed by the CLI's own parser and passed to `keras_gan.training.train`, in this
 process, so that the CPU time of training is measured without the interpreter's start-up).
 Rows: every variant whose generator takes no label (gan, wgan, wgan_gp, lsgan, sngan,
 infogan, bigan, sgan, stylegan2) and PacGAN2/3/4 (the gan recipe with `pack` 2, 3, 4).
@@ -161,6 +161,7 @@ def run_one(row, dataset, seed, num_samples, work_dir, extra=()):
     import keras
 
     from keras_gan import metrics
+    from keras_gan import training
     from keras_gan.data import toy_modes
     from trainers import train
 
@@ -171,7 +172,7 @@ def run_one(row, dataset, seed, num_samples, work_dir, extra=()):
     config = train.config_from_args(parser.parse_args(argv))
     keras.backend.clear_session()
     start = time.process_time()
-    result = train.train(config)
+    result = training.train(config)
     cpu = time.process_time() - start
     samples = result.gan.generate(num_samples, seed=10_000 + seed)
     modes, std = toy_modes(dataset)

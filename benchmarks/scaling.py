@@ -10,9 +10,9 @@ imports no TensorFlow (a child's `ru_maxrss` starts from its parent's high-water
 results, prints the table and writes the JSON.
 
 What a worker trains is what `keras-gan train --variant MODEL --batch-size BATCH` trains:
-the recipe's configuration (`trainers.train.resolve`), its model (`recipe.build`) and
+the recipe's configuration (`keras_gan.training.resolve`), its model (`recipe.build`) and
 optimizers (`recipe.optimizers`), compiled as the trainer does, driven by the trainer's
-own loop (`trainers.distributed.distribute_batches` + `make_step_function` under the
+own loop (`keras_gan.training.distributed.distribute_batches` + `make_step_function` under the
 default strategy, one `float()` of the logs per step, as `run_loop` does; callbacks,
 checkpoints and sample grids are left out). The data are synthetic: uniform random images
 in [-1, 1] of shape (size, size, channels), two global batches held in memory, in a
@@ -169,8 +169,9 @@ def run_configuration(model, image_size, batch_size, channels, warmup_steps, win
     import flops
     from keras_gan.networks.common import VALID_IMAGE_SIZES
     from keras_gan.networks.stylegan2 import STYLEGAN2_IMAGE_SIZES
-    from trainers import distributed, recipes
-    from trainers.train import TrainConfig, resolve
+    from keras_gan import recipes
+    from keras_gan.training import distributed
+    from keras_gan.training import TrainConfig, resolve
 
     # The parent's table of sizes must match the library's.
     library_sizes = {"dcgan": tuple(VALID_IMAGE_SIZES), "stylegan2": tuple(STYLEGAN2_IMAGE_SIZES)}
@@ -196,7 +197,7 @@ def run_configuration(model, image_size, batch_size, channels, warmup_steps, win
         dataset = tf.data.Dataset.from_tensor_slices(images).batch(global_batch, drop_remainder=True)
         return dataset.cache().repeat().prefetch(tf.data.AUTOTUNE)
 
-    # As `trainers.train._build` does in float32.
+    # As `keras_gan.training.Trainer.build` does in float32.
     keras.utils.set_random_seed(seed)
     with strategy.scope():
         gan = recipe.build(element_shape, config, None)
@@ -508,7 +509,7 @@ def main(argv=None):
             "grid": [list(c) for c in grid],
             "precision": "float32",
             "training": "keras-gan train's recipe model and optimizers, trainer loop "
-            "(trainers.distributed.distribute_batches + make_step_function, default strategy)",
+            "(keras_gan.training.distributed.distribute_batches + make_step_function, default strategy)",
             "data": "synthetic uniform [-1, 1] images, 2 global batches in memory, tf.data "
             "cache + repeat + prefetch",
             "statistic": "median images/s over timed windows; warm-up steps not timed",

@@ -348,7 +348,7 @@ def _number(value, digits):
 def write_page(path, rows, ring, floors, protocols, args):
     """Writes gallery.md: how it was made, the table, the ring8 figure. `floors` and
     `protocols` map an image size to its real-data floor and extractor protocol."""
-    from trainers import recipes
+    from keras_gan import recipes
 
     page_dir = os.path.dirname(os.path.abspath(path))
 

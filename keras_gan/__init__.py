@@ -11,6 +11,8 @@ Public packages: `keras_gan.models` (every variant), `keras_gan.data` (data sets
 pipelines), `keras_gan.networks` (generator and discriminator builders), `keras_gan.losses`
 (pure loss and penalty functions), `keras_gan.metrics` (FID, KID, IS, ...),
 `keras_gan.callbacks` (sample grids, checkpoints, ...), `keras_gan.augment` (DiffAugment).
+Imported on demand: `keras_gan.training` (the Trainer behind `keras-gan train`: config,
+distributed loop, exact resume) and `keras_gan.recipes` (each variant's paper defaults).
 The variants are also here at the top level (`keras_gan.GAN`, `keras_gan.DCGAN`, ...).
 """
 

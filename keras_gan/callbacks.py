@@ -237,10 +237,14 @@ class StopOnNaN(keras.callbacks.Callback):
 
 
 class GANCheckpoint(keras.callbacks.Callback):
-    """Saves the full GAN state at the end of each epoch whose losses are finite.
+    """Saves the full GAN state, never over the last good one with a broken one.
 
-    Writes through a `tf.train.CheckpointManager` in `directory` and, beside it, the
-    model's facts (`gan.describe()`) as JSON in `facts_path` when given.
+    The one NaN-safe save of keras_gan: a state whose logged values are not all finite is
+    not written. As a Keras callback (`GAN.fit`) it saves at the end of each epoch (as
+    checkpoint number epoch + 1); `keras_gan.training.Trainer` calls `save` itself, at
+    epoch ends and every N steps, with the data position (epoch, batch) to resume from.
+    Beside each checkpoint it writes the model's facts (`gan.describe()`) as JSON to
+    `facts_path` when given.
 
     Args:
         checkpoint: tf.train.Checkpoint. From `keras_gan.checkpoints.gan_checkpoint`.
@@ -248,22 +252,41 @@ class GANCheckpoint(keras.callbacks.Callback):
         epoch: tf.Variable. Epoch counter inside `checkpoint`.
         max_to_keep: int. Defaults to 3.
         facts_path: str or None. JSON file for `gan.describe()`.
+        batch: tf.Variable or None. Batches done in `epoch`, inside `checkpoint` (for a
+            mid-epoch resume). Defaults to None.
+        gan: the GAN or None. The model whose facts are written; the callback's model
+            when None (set by `fit`). Defaults to None.
     """
 
-    def __init__(self, checkpoint, directory, epoch, max_to_keep=3, facts_path=None):
+    def __init__(self, checkpoint, directory, epoch, max_to_keep=3, facts_path=None, batch=None,
+                 gan=None):
         super().__init__()
         self.manager = tf.train.CheckpointManager(checkpoint, directory, max_to_keep=max_to_keep)
         self.epoch = epoch
+        self.batch = batch
         self.facts_path = facts_path
+        self.gan = gan
+
+    @property
+    def latest(self):
+        """The path of the newest checkpoint, or None."""
+        return self.manager.latest_checkpoint
+
+    def save(self, epoch, batch=0, logs=None, checkpoint_number=None):
+        """Saves the state at position (`epoch` finished epochs, `batch` more batches)
+        unless a value of `logs` is not finite. Returns the checkpoint path, or None when
+        nothing was written."""
+        if any(not math.isfinite(float(v)) for v in (logs or {}).values()):
+            return None  # never overwrite the last good state with a broken one
+        self.epoch.assign(epoch)
+        if self.batch is not None:
+            self.batch.assign(batch)
+        path = self.manager.save(checkpoint_number=checkpoint_number)
+        if self.facts_path:
+            write_json(self.facts_path, dict((self.gan or self.model).describe()))
+        return path
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.model.stop_training or any(
-            not math.isfinite(float(v)) for v in (logs or {}).values()
-        ):
-            return  # never overwrite the last good state with a broken one
-        self.epoch.assign(epoch + 1)
-        self.manager.save(checkpoint_number=epoch + 1)
-        if self.facts_path:
-            write_json(self.facts_path, self.model.describe())
-
-
+        if self.model.stop_training:
+            return
+        self.save(epoch + 1, 0, logs, checkpoint_number=epoch + 1)

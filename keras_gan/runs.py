@@ -174,6 +174,7 @@ class RunDirectory:
     metrics_csv = property(lambda self: self.file(METRICS_CSV))
     metrics_plot = property(lambda self: self.file(METRICS_PLOT))
     metrics_report = property(lambda self: self.file(METRICS_REPORT))
+    tensorboard_dir = property(lambda self: self.file(TENSORBOARD_DIR))
 
     def sample_path(self, epoch):
         """The sample grid of `epoch` (1-based)."""

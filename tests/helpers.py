@@ -45,7 +45,7 @@ def two_cpu_strategy():
     Made by `make_strategy`, which gives every strategy fresh collective keys: two
     strategies sharing keys abort with "Shape mismatch in the collective instance".
     """
-    from trainers.strategies import make_strategy
+    from keras_gan.training.strategies import make_strategy
 
     return make_strategy("mirrored", devices=["/cpu:0", "/cpu:1"])
 

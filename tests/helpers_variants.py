@@ -82,7 +82,7 @@ def assert_resumes_exactly(make, points, batch_size, directory):
 
 def recipe_gan(variant, seed=0):
     """The variant's toy recipe (networks, hyper-parameters, optimizers), compiled."""
-    from trainers import recipes
+    from keras_gan import recipes
 
     recipe = recipes.get(variant)
     config = {**recipes.defaults(variant, "toy"), "seed": seed}

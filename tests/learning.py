@@ -19,7 +19,7 @@ def ring_coverage_over_seeds(variant, seeds, steps, **flags):
     """`mode_coverage` of 2,000 samples after `keras-gan train --variant VARIANT --dataset
     ring8 --steps STEPS --seed S` (recipe defaults unless `flags` (TrainConfig fields,
     `options=` for recipe options) say otherwise), for each seed: a list of dicts."""
-    from trainers.train import TrainConfig, train
+    from keras_gan.training import TrainConfig, train
 
     ring = gan_data.load_arrays("ring8")
     results = []

@@ -1,6 +1,6 @@
 """One conformance suite every variant passes (keras-hub's `run_*_test` style).
 
-Each variant is built by its own recipe (`trainers.recipes`), the way `keras-gan train`
+Each variant is built by its own recipe (`keras_gan.recipes`), the way `keras-gan train`
 builds it, at 16x16 on the bundled digits with narrow networks. A new variant gets every
 check by adding one line to `VARIANTS`:
 
@@ -24,7 +24,8 @@ from export.runtimes import OnnxRuntimeSession
 from keras_gan import data as gan_data
 from keras_gan.checkpoints import gan_checkpoint
 from tests.helpers_models import full_state, labelled_batches, two_cpu_strategy
-from trainers import distributed, recipes
+from keras_gan import recipes
+from keras_gan.training import distributed
 
 IMAGE_SHAPE = (16, 16, 1)
 # The recipe's image defaults with narrow networks: variant -> extra config overrides.

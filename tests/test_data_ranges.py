@@ -12,7 +12,7 @@ from keras_gan import data as gan_data
 from keras_gan import models, networks
 from keras_gan.data import ranges
 from tests.helpers_data import write_png
-from trainers.train import TrainConfig, train
+from keras_gan.training import TrainConfig, train
 
 
 def test_scale_images_golden_values():

@@ -12,7 +12,7 @@ import tensorflow as tf
 
 from keras_gan import data as gan_data
 from trainers import cli
-from trainers.train import TrainConfig, train
+from keras_gan.training import TrainConfig, train
 from keras_gan import runs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -75,7 +75,7 @@ def test_unknown_variant_is_an_error_naming_it():
 
 
 def test_every_registered_variant_has_gallery_epochs():
-    from trainers import recipes
+    from keras_gan import recipes
 
     gallery = _gallery_module()
     # gain imputes missing entries (README "Imputation"); it draws no samples for a gallery.

@@ -291,7 +291,7 @@ def test_add_labelled_rows_draws_each_label_once_per_pass_and_resumes():
 
 
 def test_sgan_trainer_appends_a_labelled_batch_and_resumes_exactly(tmp_path):
-    from trainers.train import TrainConfig, train
+    from keras_gan.training import TrainConfig, train
 
     ring = gan_data.load_arrays("ring8", num_examples=1024, seed=0, with_labels=True)
 
@@ -431,7 +431,7 @@ def test_sgan_rejects_unlabelled_batches_and_a_missing_feature_layer():
 
 
 def test_sgan_recipe_keeps_labels_per_class():
-    from trainers.recipes.conditional import prepare_sgan_data
+    from keras_gan.recipes.sgan import prepare_sgan_data
 
     data = digits()
     prepared = prepare_sgan_data(data, {"labels_per_class": 10, "seed": 0})

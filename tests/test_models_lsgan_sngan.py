@@ -21,7 +21,7 @@ from tests.helpers_variants import (
     assert_resumes_exactly,
     make_variant,
 )
-from trainers import recipes
+from keras_gan import recipes
 
 
 def _sn_critic(units):

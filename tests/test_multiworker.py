@@ -20,9 +20,9 @@ import tensorflow as tf
 
 from keras_gan import data as gan_data
 from trainers import cli, launch
-from trainers.distributed import synchronize_batch_norm
-from trainers.strategies import parse_tf_config
-from trainers.train import TrainConfig, train
+from keras_gan.training.distributed import synchronize_batch_norm
+from keras_gan.training.strategies import parse_tf_config
+from keras_gan.training import TrainConfig, train
 from keras_gan import runs
 from tests.test_tensorboard import read_events
 

@@ -10,7 +10,7 @@ import pytest
 import export
 from keras_gan import data as gan_data
 from keras_gan import precision
-from trainers.train import TrainConfig, train
+from keras_gan.training import TrainConfig, train
 
 # ONNX (float32 export) vs the mixed-precision Keras generator on tanh outputs in [-1, 1]:
 # float16 keeps 11 significant bits (measured max difference 4e-4), bfloat16 8 (4e-3).

@@ -8,8 +8,8 @@ import pytest
 
 from keras_gan import models
 from keras_gan.networks.spectral import SpectralNorm
-from trainers import recipes
-from trainers.train import TrainConfig, train
+from keras_gan import recipes
+from keras_gan.training import TrainConfig, train
 from keras_gan import runs
 
 

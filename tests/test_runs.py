@@ -17,9 +17,10 @@ import export
 from export.runtimes import ServingSession
 from keras_gan import runs, sampling, visualize
 from keras_gan.metrics import MetricsCallback, evaluation
-from trainers import cli, recipes
+from keras_gan import recipes
+from trainers import cli
 from trainers import sample as sample_program
-from trainers.train import TrainConfig, train
+from keras_gan.training import TrainConfig, train
 
 CONDITIONAL = ("acgan", "cgan")
 # Options that shrink a recipe's networks further than the common flags do.

@@ -489,7 +489,8 @@ def test_full_state_saves_and_resumes_exactly(tmp_path):
 
 @pytest.mark.slow
 def test_keras_gan_train_cli_runs_stylegan2(tmp_path):
-    from trainers import cli, recipes
+    from keras_gan import recipes
+    from trainers import cli
 
     out = tmp_path / "run"
     code = cli.main([

@@ -241,7 +241,7 @@ def test_bad_arguments_name_the_argument():
 
 
 def test_recipe_builds_the_toy_edition_on_2d_data_and_the_image_net_on_images():
-    from trainers import recipes
+    from keras_gan import recipes
 
     recipe = recipes.get("stylegan2")
     toy = recipe.build((2,), {**recipes.defaults("stylegan2", "toy"), "seed": 0})
@@ -351,7 +351,7 @@ def test_full_state_saves_and_resumes_exactly(tmp_path):
 @pytest.mark.learning
 def test_toy_recipe_covers_the_ring_over_seeds():
     # `keras-gan train --variant stylegan2 --dataset ring8 --steps 500 --seed S`, seeds 0-4:
-    # the recipe's toy defaults (see trainers/recipes/stylegan2.py): mapping 2 layers, 3
+    # the recipe's toy defaults (see keras_gan/recipes/stylegan2.py): mapping 2 layers, 3
     # styled dense layers of 128, D 2 x 128 with minibatch stddev, z of 16, batch 256,
     # Adam(0.005, 0, 0.99), lazy R1 0.03, style mixing 0.9, no path length, no EMA.
     # Measured covered modes, seeds 0-4, AVX-512 machine (2026-12-01), ~11-14 CPU-s per

@@ -18,7 +18,7 @@ from keras_gan import callbacks as gan_callbacks
 from keras_gan import data as gan_data
 from tests.helpers import batches, ring_points, tiny_gan
 from trainers import cli
-from trainers.train import TrainConfig, train
+from keras_gan.training import TrainConfig, train
 
 
 def read_events(log_dir):

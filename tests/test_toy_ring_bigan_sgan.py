@@ -1,6 +1,6 @@
 """Learning checks of the BiGAN and SGAN toy recipes on the 8-Gaussian ring (issues 3, 13).
 
-Each trains through the trainer (`trainers.train.train`), exactly as
+Each trains through the trainer (`keras_gan.training.train`), exactly as
 `keras-gan train --variant V --dataset ring8 --steps N --seed S` does with the recipe's
 toy defaults (for SGAN: 10 labels per mode and 64 labelled rows appended to every batch),
 N = 600 for BiGAN and 1000 (the recipe's 10 epochs) for SGAN (at 600 steps SGAN covered

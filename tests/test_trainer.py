@@ -1,19 +1,24 @@
-"""`keras-gan train`: run directories, exact resume, NaN stop, errors."""
+"""The Trainer (`keras_gan.training`) and `keras-gan train`: run directories, exact resume,
+NaN stop, errors."""
 
 import csv
 import json
 import os
+import re
 
 import numpy as np
 import pytest
 import tensorflow as tf
 from PIL import Image
 
+from keras_gan import callbacks as gan_callbacks
 from keras_gan import data as gan_data
-from trainers import cli
-from tests.test_tensorboard import read_events
-from trainers.train import TrainConfig, TrainingDiverged, train
 from keras_gan import runs
+from keras_gan.checkpoints import gan_checkpoint
+from keras_gan.training import TrainConfig, Trainer, TrainingDiverged, train, weights_digest
+from tests.helpers import batches, ring_points, tiny_gan
+from tests.test_tensorboard import read_events
+from trainers import cli
 
 
 def _ring(n=1024):
@@ -168,3 +173,69 @@ def test_metrics_every_writes_curves_and_keeps_them_on_resume(tmp_path):
 def test_metrics_every_is_refused_on_toy_data(tmp_path):
     with pytest.raises(ValueError, match="`metrics_every` computes image metrics.*Received: metrics_every=1"):
         train(_config(tmp_path, metrics_every=1), data=_ring())
+
+
+# ---------------------------------------------------------------------- the Python API
+
+
+def test_trainer_two_steps_from_python(tmp_path):
+    trainer = Trainer(_config(tmp_path, epochs=None, steps=2, tensorboard=False), data=_ring(512))
+    plan = trainer.plan()
+    # 512 points / batch 128: 4 steps per epoch; the recipe's settings fill the None fields.
+    assert (plan.global_batch, plan.steps_per_epoch, plan.total_steps, plan.kind) == (128, 4, 2, "toy")
+    assert plan.settings["g_lr"] == 1e-3 and plan.settings["hidden_units"] == 32
+    assert not os.path.exists(plan.run_dir)  # planning writes nothing
+    result = trainer.fit()
+    assert result.gan.step == 2 and result.start_epoch == 0
+    run = runs.RunDirectory(result.output_dir)
+    assert run.read_config()["steps"] == 2 and run.read_facts().step == 2
+    # One (partial) epoch logged, the value the loop returned.
+    assert run.read_losses()["d_loss"] == pytest.approx(result.history["d_loss"], rel=1e-6)
+
+
+def test_resume_mid_epoch_ends_with_the_weights_of_an_uninterrupted_run(tmp_path):
+    data = _ring(512)
+    whole = train(_config(tmp_path, "whole", epochs=None, steps=6, tensorboard=False), data=data)
+    train(_config(tmp_path, "split", epochs=None, steps=3, tensorboard=False), data=data)  # stops mid-epoch
+    resumed = train(_config(tmp_path, "split", epochs=None, steps=6, tensorboard=False, resume=True),
+                    data=data)
+    assert resumed.gan.step == 6
+    assert weights_digest(resumed.gan) == weights_digest(whole.gan)
+
+
+def test_nan_mid_epoch_keeps_the_last_finite_step_checkpoint(tmp_path):
+    data = _ring(1024)  # 8 steps per epoch
+    train(_config(tmp_path, epochs=None, steps=2, checkpoint_every=1, tensorboard=False), data=data)
+    # Resumed with huge rates: the losses become non-finite within a step or two.
+    config = _config(tmp_path, epochs=None, steps=8, checkpoint_every=1, g_lr=1e30, d_lr=1e30,
+                     tensorboard=False, resume=True)
+    with pytest.raises(TrainingDiverged, match=r"non-finite loss .* at epoch 1, batch \d+\.") as error:
+        train(config, data=data)
+    bad_step = int(re.search(r"batch (\d+)\.", str(error.value)).group(1))
+    assert bad_step >= 3
+    run = runs.RunDirectory(config.output_dir)
+    # Every finite step was saved, the diverged one was not; the facts match the kept state.
+    latest = tf.train.latest_checkpoint(run.checkpoint_dir)
+    assert latest in str(error.value)
+    saved = tf.train.load_checkpoint(latest)
+    assert saved.get_tensor("batch/.ATTRIBUTES/VARIABLE_VALUE") == bad_step - 1
+    assert saved.get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE") == 0
+    assert run.read_facts().step == bad_step - 1
+
+
+def test_trainer_refuses_what_is_not_a_config():
+    with pytest.raises(ValueError, match="`config` must be a keras_gan.training.TrainConfig. Received: config={"):
+        Trainer({"variant": "gan"})
+
+
+def test_gan_checkpoint_as_a_fit_callback_skips_non_finite_epochs(tmp_path):
+    gan = tiny_gan()
+    epoch = tf.Variable(0, dtype=tf.int64)
+    saver = gan_callbacks.GANCheckpoint(gan_checkpoint(gan, epoch), str(tmp_path / "ckpt"), epoch,
+                                        facts_path=str(tmp_path / "facts.json"))
+    gan.fit(batches(ring_points(256)[0], 64), epochs=2, callbacks=[saver], verbose=0)
+    assert saver.latest.endswith("ckpt-2") and int(epoch.numpy()) == 2
+    assert json.loads((tmp_path / "facts.json").read_text())["step"] == 8
+    saver.set_model(gan)
+    assert saver.save(3, 0, {"d_loss": float("nan")}) is None  # nothing written
+    assert saver.latest.endswith("ckpt-2") and int(epoch.numpy()) == 2

@@ -5,7 +5,7 @@ protocol (extractor, weights sha256, sample counts, split, resize) and printed a
 
 from keras_gan import runs
 from keras_gan.metrics import evaluation
-from trainers import strategies
+from keras_gan.training import strategies
 
 
 def add_arguments(parser):

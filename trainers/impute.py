@@ -74,37 +74,3 @@ def run(args):
     print(f"Imputed {missing} of {table.shape[0] * table.shape[1]} cells; wrote {args.output}.")
     return 0
 
-
-def train_from_args(args):
-    """`keras-gan train --variant gain --dataset table.csv [--output-dir RUN]`: trains a
-    `TableImputer` with the recipe's defaults (explicit flags win) and saves it in RUN."""
-    from keras_gan.imputation import TableImputer
-    from trainers import recipes
-
-    defaults = recipes.defaults("gain", "toy")
-    if not str(args.dataset).lower().endswith(".csv"):
-        raise ValueError(
-            "--variant gain trains on a CSV table with missing cells. "
-            f"Received: --dataset {args.dataset!r}; expected a path ending in .csv."
-        )
-    options = dict(kv.split("=", 1) for kv in (getattr(args, "option", None) or []))
-    run_dir = args.output_dir or os.path.join("runs", "gain-" + os.path.splitext(os.path.basename(args.dataset))[0])
-    if TableImputer.exists(run_dir) and not args.resume:
-        raise ValueError(f"Run directory {run_dir!r} already holds an imputer; choose another --output-dir.")
-    categorical = [c for c in options.pop("categorical", "").split(",") if c]
-    imputer = TableImputer(
-        steps=args.steps or defaults["steps"],
-        batch_size=args.batch_size or defaults["batch_size"],
-        hint_rate=float(options.pop("hint_rate", defaults["hint_rate"])),
-        alpha=float(options.pop("alpha", defaults["alpha"])),
-        learning_rate=args.g_lr or defaults["g_lr"],
-        categorical=categorical,
-        seed=args.seed,
-    )
-    if options:
-        raise ValueError(f"Unknown --option for gain: {sorted(options)}. Known: hint_rate, alpha, categorical.")
-    imputer.fit(tables.read_csv(args.dataset, categorical=categorical))
-    imputer.save(run_dir)
-    print(f"Run directory: {run_dir}")
-    print(f"Complete tables with: keras-gan impute --run-dir {run_dir} --input IN.csv --output OUT.csv")
-    return 0

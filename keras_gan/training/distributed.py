@@ -1,4 +1,4 @@
-"""The trainer's own training loop: `GAN.train_step` under any `tf.distribute` strategy.
+"""The Trainer's own training loop: `GAN.train_step` under any `tf.distribute` strategy.
 
 Keras 3.15's `fit` fails under MultiWorkerMirroredStrategy (keras#20585, see
 ../shared/notes/traps.md), and checkpoints every N steps with an exact mid-epoch resume

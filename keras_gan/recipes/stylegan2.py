@@ -45,8 +45,8 @@ import keras
 from keras_gan import models, networks
 from keras_gan.models.stylegan2 import ema_decay_for_half_life
 from keras_gan.networks.stylegan2 import STYLEGAN2_IMAGE_SIZES
-from trainers.recipes import Recipe, register
-from trainers.recipes.core import discriminator_shape, gan_kwargs, pack_kwargs
+from keras_gan.recipes.registry import Recipe, register
+from keras_gan.recipes.common import discriminator_shape, gan_kwargs, pack_kwargs
 
 IMAGE_DEFAULTS = {
     "batch_size": 32,
@@ -116,6 +116,15 @@ def adam_optimizers(config):
     )
 
 
+# The StyleGAN2 model's training settings, the same keys for images and toy data.
+_TRAINING_KEYS = ("r1_gamma", "r2_gamma", "regularization_interval", "pl_weight", "pl_interval",
+                  "style_mixing_prob")
+
+
+def _training_kwargs(config, **overrides):
+    return {**{key: config[key] for key in _TRAINING_KEYS}, **overrides}
+
+
 def build_toy(element_shape, config):
     """A StyleGAN2 of `StyleGAN2VectorGenerator` and `stylegan2_mlp_discriminator`."""
     kwargs = gan_kwargs(config)
@@ -134,12 +143,7 @@ def build_toy(element_shape, config):
     return models.StyleGAN2(
         generator,
         discriminator,
-        r1_gamma=config["r1_gamma"],
-        r2_gamma=config["r2_gamma"],
-        regularization_interval=config["regularization_interval"],
-        pl_weight=config["pl_weight"],
-        pl_interval=config["pl_interval"],
-        style_mixing_prob=config["style_mixing_prob"],
+        **_training_kwargs(config),
         **pack_kwargs(config),
         **kwargs,
     )
@@ -175,13 +179,8 @@ def build(element_shape, config, num_classes=None):
         channel_base=config["channel_base"],
         channel_max=config["base_filters"],
         mbstd_group_size=config["mbstd_group_size"],
-        r1_gamma=r1_gamma,
-        r2_gamma=config["r2_gamma"],
-        regularization_interval=config["regularization_interval"],
         augment=config["augment"],
-        pl_weight=config["pl_weight"],
-        pl_interval=config["pl_interval"],
-        style_mixing_prob=config["style_mixing_prob"],
+        **_training_kwargs(config, r1_gamma=r1_gamma),
         ema_rampup=config["ema_rampup"],
         **kwargs,
     )

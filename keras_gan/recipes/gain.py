@@ -7,7 +7,7 @@ training (a `keras_gan.imputation.TableImputer` saved in the run directory), whi
 """
 
 from keras_gan import models
-from trainers.recipes import Recipe, register
+from keras_gan.recipes.registry import Recipe, register
 
 # The paper's hyper-parameters (section 5 and the authors' code): batch 128, hint 0.9,
 # alpha 100, Adam(1e-3) for both networks, 10,000 steps.

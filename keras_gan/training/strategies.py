@@ -173,6 +173,21 @@ def make_strategy(name, devices=None, connect_timeout=DEFAULT_CONNECT_TIMEOUT):
     raise ValueError(f"Unknown strategy {name!r}. Expected one of {list(STRATEGIES)}.")
 
 
+def split_cpu_if_alone(count=2):
+    """On a CPU-only host, `count` logical CPUs give MirroredStrategy `count` replicas.
+
+    Must run before the TensorFlow runtime starts; afterwards the devices that exist are
+    kept (logical devices cannot change once the runtime is up).
+    """
+    if tf.config.list_physical_devices("GPU"):
+        return
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * count)
+    except RuntimeError:  # the runtime is already initialised: keep what exists
+        pass
+
+
 def is_chief(strategy):
     """Whether this process writes the run directory: always, except for non-chief
     workers of a multi-worker cluster."""
@@ -193,4 +208,5 @@ __all__ = [
     "is_chief",
     "make_strategy",
     "parse_tf_config",
+    "split_cpu_if_alone",
 ]

@@ -1,9 +1,4 @@
-"""Recipes: each variant's defaults on each kind of data set, and how to build it.
-
-A `Recipe` names a variant, its paper's defaults for toy 2-D data and for images, and the
-functions that build its model and optimizers. Modules of this package register their
-recipes with `register`; explicit command-line flags override the defaults.
-"""
+"""The recipe type and the registry every recipe module adds its variants to."""
 
 import dataclasses
 from typing import Callable
@@ -28,6 +23,7 @@ BASE_DEFAULTS = {
     # One G forward pass serving the D and the G step (`GAN(reuse_generator_pass=...)`).
     "reuse_generator_pass": False,
 }
+# The kinds of data a recipe has defaults for: 2-D point mixtures and images.
 KINDS = ("toy", "image")
 
 
@@ -45,7 +41,7 @@ class Recipe:
 
     Attributes:
         name: str. The `--variant` name.
-        build: callable `(element_shape, config, num_classes) -> GAN` (unconcompiled;
+        build: callable `(element_shape, config, num_classes) -> GAN` (uncompiled;
             called inside the strategy scope).
         defaults: dict `{"toy": {...}, "image": {...}}` of config overrides per data kind.
         optimizers: callable `config -> (g_optimizer, d_optimizer)`.
@@ -72,6 +68,7 @@ REGISTRY = {}
 
 
 def register(recipe):
+    """Adds `recipe` under its name; a second recipe of the same name is an error."""
     if recipe.name in REGISTRY:
         raise ValueError(f"A recipe named {recipe.name!r} is already registered.")
     REGISTRY[recipe.name] = recipe
@@ -79,6 +76,7 @@ def register(recipe):
 
 
 def get(variant):
+    """The recipe registered as `variant`."""
     if variant not in REGISTRY:
         raise ValueError(f"Unknown variant {variant!r}. Expected one of {sorted(REGISTRY)}.")
     return REGISTRY[variant]
@@ -86,14 +84,6 @@ def get(variant):
 
 def defaults(variant, kind):
     """Training defaults for `variant` on data of `kind` ("toy" or "image")."""
+    if kind not in KINDS:
+        raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
     return {**BASE_DEFAULTS, **get(variant).defaults.get(kind, {})}
-
-
-# Recipe modules (each registers its variants). Add one import line per module.
-from trainers.recipes import core  # noqa: E402,F401
-from trainers.recipes import conditional  # noqa: E402,F401
-from trainers.recipes import wasserstein  # noqa: E402,F401
-from trainers.recipes import stylegan2  # noqa: E402,F401
-from trainers.recipes import gain  # noqa: E402,F401
-
-VARIANTS = tuple(sorted(REGISTRY))

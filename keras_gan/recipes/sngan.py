@@ -1,0 +1,42 @@
+"""Recipe of SNGAN (Miyato et al. 2018): a spectrally normalized D, hinge loss.
+
+Toy defaults take a D four times faster than G (TTUR) and samples from an EMA of G's
+weights (Yazici et al. 2019) so that the 8-Gaussian ring is covered in a few hundred
+steps. Also takes the base GAN's options `r1_gamma`, `r2_gamma`,
+`regularization_interval` and `augment` via `--option`.
+"""
+
+from keras_gan import models
+from keras_gan.networks.sngan import sn_dcgan_discriminator, sn_mlp_discriminator, sn_resnet_discriminator
+from keras_gan.recipes.common import IMAGE_NETWORKS, TOY_NETWORKS, architecture, discriminator_shape
+from keras_gan.recipes.common import hidden_units, is_toy, per_kind, unconditional_build
+from keras_gan.recipes.registry import Recipe, adam_optimizers, register
+
+
+def spectral_discriminator(element_shape, config):
+    """D with spectral normalization: an MLP for toy vectors, else the paper's standard
+    CNN (or its ResNet with `architecture="resnet"`, 128 channels at base_filters=64)."""
+    shape = discriminator_shape(element_shape, config)
+    iterations = config["power_iterations"]
+    if is_toy(element_shape):
+        return sn_mlp_discriminator(shape, hidden_units(config), power_iterations=iterations)
+    if architecture(config) == "resnet":
+        return sn_resnet_discriminator(shape, 2 * config["base_filters"], power_iterations=iterations)
+    return sn_dcgan_discriminator(shape, config["base_filters"], power_iterations=iterations)
+
+
+# Miyato et al. 2018, standard CNN, setting C: Adam(2e-4, 0.5, 0.999), n_dis = 1, hinge loss,
+# one power iteration. `--option architecture=resnet` trains their CIFAR ResNets instead
+# (they used Adam(2e-4, 0, 0.9) and n_dis = 5 there: `--beta-1 0 --beta-2 0.9 --d-steps 5`).
+register(Recipe(
+    name="sngan",
+    build=unconditional_build(models.SNGAN, spectral_discriminator),
+    defaults=per_kind(
+        {**TOY_NETWORKS, "epochs": 12, "g_lr": 1e-3, "d_lr": 4e-3, "beta_1": 0.0, "beta_2": 0.9,
+         "ema_decay": 0.99, "power_iterations": 1},
+        {**IMAGE_NETWORKS, "epochs": 50, "g_lr": 2e-4, "d_lr": 2e-4, "beta_1": 0.5,
+         "beta_2": 0.999, "power_iterations": 1, "architecture": "standard"},
+    ),
+    optimizers=adam_optimizers,
+    paper="Miyato et al. 2018, arXiv:1802.05957",
+))

@@ -1,0 +1,66 @@
+"""The recipe registry (`keras_gan.recipes`): one module per family, defaults as recorded."""
+
+import ast
+import json
+import os
+
+import pytest
+
+from keras_gan import recipes
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "recipe_defaults.json")
+
+# Where a newcomer finds each variant's recipe: keras_gan/recipes/<module>.py.
+FAMILY_MODULES = {
+    "gan": "gan", "dcgan": "dcgan", "cgan": "conditional", "acgan": "conditional",
+    "infogan": "infogan", "bigan": "bigan", "sgan": "sgan", "wgan": "wasserstein",
+    "wgan_gp": "wasserstein", "lsgan": "lsgan", "sngan": "sngan", "stylegan2": "stylegan2",
+    "gain": "gain",
+}
+
+
+def _registered_names(module):
+    """The `name=` of every `Recipe(...)` (or subclass) a recipe module's source registers."""
+    path = os.path.join(os.path.dirname(recipes.__file__), f"{module}.py")
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    return [kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and getattr(node.func, "id", "").endswith("Recipe")
+            for kw in node.keywords if kw.arg == "name"]
+
+
+def test_every_variant_is_registered_in_its_family_module():
+    assert recipes.VARIANTS == tuple(sorted(FAMILY_MODULES))
+    for module in set(FAMILY_MODULES.values()):
+        expected = sorted(v for v, m in FAMILY_MODULES.items() if m == module)
+        assert sorted(_registered_names(module)) == expected, module
+    for variant in FAMILY_MODULES:
+        assert recipes.get(variant).name == variant
+
+
+def test_defaults_are_the_recorded_ones():
+    # Recorded from the recipes before they moved into the library (trainers/recipes/,
+    # three copies of the network sizes): moving and sharing them changed no value.
+    with open(GOLDEN, encoding="utf-8") as f:
+        golden = json.load(f)
+    resolved = {v: {k: recipes.defaults(v, k) for k in recipes.KINDS} for v in recipes.VARIANTS}
+    assert json.loads(json.dumps(resolved)) == golden
+
+
+def test_families_share_one_declaration_of_the_network_sizes():
+    from keras_gan.recipes import common
+
+    for variant in ("dcgan", "cgan", "wgan", "lsgan", "sngan"):
+        image = recipes.defaults(variant, "image")
+        assert {k: image[k] for k in ("base_filters",)} == {"base_filters": common.IMAGE_NETWORKS["base_filters"]}
+    for variant in ("gan", "cgan", "wgan", "sngan", "bigan"):
+        assert recipes.defaults(variant, "toy")["hidden_units"] == common.TOY_NETWORKS["hidden_units"] == 128
+
+
+def test_registry_errors_name_the_value():
+    with pytest.raises(ValueError, match=r"Unknown variant 'nope'. Expected one of \['acgan'"):
+        recipes.get("nope")
+    with pytest.raises(ValueError, match=r"`kind` must be one of \('toy', 'image'\). Received: kind='audio'"):
+        recipes.defaults("gan", "audio")
+    with pytest.raises(ValueError, match="A recipe named 'gan' is already registered"):
+        recipes.register(recipes.get("gan"))

@@ -18,7 +18,7 @@ import pytest
 
 from keras_gan import data as gan_data
 from tests.helpers_models import full_state, labelled_batches
-from trainers import recipes
+from keras_gan import recipes
 
 IMAGE_SHAPE = (16, 16, 1)
 TINY = {"latent_dim": 8, "base_filters": 4, "hidden_units": 16, "batch_size": 8}

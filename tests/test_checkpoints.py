@@ -8,8 +8,7 @@ import tensorflow as tf
 
 from keras_gan import models, networks
 from keras_gan.checkpoints import gan_checkpoint, random_layer_states
-from tests.helpers import batches, ring_points
-from tests.helpers_models import full_state
+from tests.helpers import batches, full_state, ring_points
 
 
 def _dropout_discriminator():

@@ -27,7 +27,7 @@ import pytest
 from export.runtimes import OnnxRuntimeSession
 from keras_gan import data as gan_data
 from keras_gan.checkpoints import gan_checkpoint
-from tests.helpers_models import full_state, labelled_batches, two_cpu_strategy
+from tests.helpers import full_state, labelled_batches, two_cpu_strategy
 from trainers import distributed, recipes
 
 IMAGE_SHAPE = (16, 16, 1)

@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import replicas
-from tests.helpers_models import two_cpu_strategy
+from tests.helpers import two_cpu_strategy
 
 SEED = tf.constant([5, 6])
 

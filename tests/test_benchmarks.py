@@ -4,7 +4,6 @@ and each benchmark script run with `--smoke` in a subprocess, its JSON checked.
 The benchmarks are not timed here: only that they run and report sane numbers.
 """
 
-import importlib.util
 import json
 import math
 import os
@@ -16,20 +15,13 @@ import tensorflow as tf
 from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
 from keras_gan import networks
+from tests.helpers import ROOT, load_script
 from tests.test_benchmarks_machine import assert_machine_reported
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCHMARKS = os.path.join(ROOT, "benchmarks")
 
 
-def _load_flops():
-    spec = importlib.util.spec_from_file_location("benchmark_flops", os.path.join(BENCHMARKS, "flops.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-flops = _load_flops()
+flops = load_script("benchmarks/flops.py")
 
 # The TF DCGAN tutorial network, multiply-adds per image, worked out by hand:
 # G: dense 100*12544; deconv 7*7*256 *25*128; deconv 7*7*128 *25*64; deconv 14*14*64 *25*1.

@@ -1,7 +1,6 @@
 """`benchmarks/imputation.py` stays working: the RMSE protocol checked against hand values,
 and its `--smoke` run in a subprocess, its JSON checked (not timed)."""
 
-import importlib.util
 import json
 import math
 import os
@@ -11,18 +10,12 @@ import sys
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import ROOT, load_script
+
 SCRIPT = os.path.join(ROOT, "benchmarks", "imputation.py")
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("benchmark_imputation", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-imputation = _load()
+imputation = load_script(SCRIPT)
 
 
 def test_normalized_rmse_and_mask_by_hand():

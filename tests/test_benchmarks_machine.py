@@ -2,23 +2,11 @@
 benchmark prints above its table and stores in its JSON (the smoke tests of each benchmark
 check that their JSON carries it)."""
 
-import importlib.util
-import os
-
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import load_script
 
-
-def _load_machine():
-    path = os.path.join(ROOT, "benchmarks", "machine.py")
-    spec = importlib.util.spec_from_file_location("benchmark_machine", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-machine = _load_machine()
+machine = load_script("benchmarks/machine.py")
 
 # Excerpts of real /proc/cpuinfo texts (two logical CPUs each; flags lines shortened to
 # what matters here but kept in the kernel's spelling and order).

@@ -13,7 +13,8 @@ import pytest
 from keras_gan import data as kdata
 from keras_gan import metrics
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import ROOT
+
 SCRIPT = os.path.join(ROOT, "benchmarks", "mode_collapse.py")
 
 

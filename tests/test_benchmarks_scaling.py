@@ -1,7 +1,6 @@
 """`benchmarks/scaling.py` stays working: its `--smoke` grid run in a subprocess, its JSON
 checked (not timed: only that it runs and reports consistent, sane numbers)."""
 
-import importlib.util
 import json
 import math
 import os
@@ -11,9 +10,9 @@ import sys
 
 import pytest
 
+from tests.helpers import ROOT, load_script
 from tests.test_benchmarks_machine import assert_machine_reported
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "benchmarks", "scaling.py")
 
 # The recipe's DCGAN at 32x32x3 (latent 64, base_filters 32), multiply-adds per image by
@@ -27,14 +26,7 @@ D_MACS = D_FIRST + 64 * 64 * 16 * 32 + 16 * 128 * 16 * 64 + 2048
 DCGAN_32_FLOPS = 2 * (4 * G_MACS + 8 * D_MACS - 2 * D_FIRST - G_FIRST)
 
 
-def _load_scaling():
-    spec = importlib.util.spec_from_file_location("benchmark_scaling", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-scaling = _load_scaling()
+scaling = load_script(SCRIPT)
 
 
 def _positive_finite(value):

@@ -4,7 +4,6 @@ a few steps) checked for the JSON's structure and invariants, and the missing-da
 The benchmark is not timed here: only that it runs and reports consistent numbers.
 """
 
-import importlib.util
 import json
 import math
 import os
@@ -15,9 +14,9 @@ import numpy as np
 import pytest
 
 from keras_gan import networks
+from tests.helpers import ROOT, load_script
 from tests.test_benchmarks_machine import assert_machine_reported
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "benchmarks", "time_to_quality.py")
 LOOPS = {"keras_gan", "keras_io"}
 
@@ -115,19 +114,12 @@ def test_missing_data_dir_names_the_flag(tmp_path):
     assert not (tmp_path / "out.json").exists()
 
 
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("benchmark_time_to_quality", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_chunks_continue_the_same_data_order():
     """Both loops see one deterministic stream: chunks [0, 3) + [3, 6) equal the batches
     [0, 6), across an epoch boundary (1,438 digits at batch 500: 2 batches per epoch)."""
     from keras_gan import data as gan_data
 
-    benchmark = _load_benchmark()
+    benchmark = load_script(SCRIPT)
     digits = gan_data.load_arrays("digits", image_size=8)
     whole = [b.numpy() for b in benchmark.chunk_dataset(digits, 0, 6, 500, seed=3)]
     parts = [b.numpy() for start in (0, 3) for b in benchmark.chunk_dataset(digits, start, 3, 500, seed=3)]

@@ -1,7 +1,6 @@
 """docs/gallery.py: one variant end to end (train, grid, evaluate, page) and its failure
 handling."""
 
-import importlib.util
 import json
 import math
 import os
@@ -12,15 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(REPO, "docs", "gallery.py")
+from tests.helpers import ROOT, load_script
 
-
-def _gallery_module():
-    spec = importlib.util.spec_from_file_location("gallery", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = os.path.join(ROOT, "docs", "gallery.py")
 
 
 def _table_row(page, first_cell):
@@ -36,7 +29,7 @@ def test_one_variant_end_to_end(tmp_path):
         [sys.executable, SCRIPT, "--variants", "gan", "--epochs-override", "1", "--no-ring",
          "--eval-samples", "200", "--domain-epochs", "1", "--output-dir", str(images),
          "--runs-dir", str(runs), "--gallery-md", str(page_path)],
-        cwd=REPO, capture_output=True, text=True, timeout=240,
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -68,7 +61,7 @@ def test_one_variant_end_to_end(tmp_path):
 
 
 def test_unknown_variant_is_an_error_naming_it():
-    result = subprocess.run([sys.executable, SCRIPT, "--variants", "gan,vae"], cwd=REPO,
+    result = subprocess.run([sys.executable, SCRIPT, "--variants", "gan,vae"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Received: --variants 'gan,vae'" in result.stderr
@@ -77,7 +70,7 @@ def test_unknown_variant_is_an_error_naming_it():
 def test_every_registered_variant_has_gallery_epochs():
     from keras_gan import recipes
 
-    gallery = _gallery_module()
+    gallery = load_script(SCRIPT)
     # gain imputes missing entries (README "Imputation"); it draws no samples for a gallery.
     assert sorted(gallery.VARIANTS) == sorted(v for v in recipes.VARIANTS if v != "gain")
     assert set(gallery.DIGITS_EPOCHS) == set(gallery.VARIANTS)
@@ -95,7 +88,7 @@ COUNTING_FAILURE = (
      ("raise SystemExit(3)", 1)],                         # any other failure: not retried
 )
 def test_failed_command_is_reported_and_only_import_errors_are_retried(tmp_path, error, attempts):
-    gallery = _gallery_module()
+    gallery = load_script(SCRIPT)
     counter, log = tmp_path / "attempts", tmp_path / "run.log"
     command = [sys.executable, "-c", COUNTING_FAILURE.format(error=error), str(counter)]
     with pytest.raises(gallery.StepFailed, match=str(log)):
@@ -104,7 +97,7 @@ def test_failed_command_is_reported_and_only_import_errors_are_retried(tmp_path,
 
 
 def test_infogan_grid_rows_are_the_categorical_code():
-    gallery = _gallery_module()
+    gallery = load_script(SCRIPT)
     # latent_dim 10: noise 4, one categorical code of 4 values, continuous 2.
     facts = {"latent_dim": 10, "num_classes": None,
              "latent_layout": {"noise": [0, 4], "categorical": [[4, 8]], "continuous": [8, 10]}}

@@ -81,7 +81,7 @@ import tensorflow as tf  # noqa: E402
 
 from keras_gan import losses, models, networks  # noqa: E402
 from keras_gan.models import packing  # noqa: E402
-from tests import helpers, helpers_models  # noqa: E402
+from tests import helpers  # noqa: E402
 
 
 def test_pack_samples_is_the_concatenation_of_consecutive_samples():
@@ -137,7 +137,7 @@ def _packed_gan(pack=2, model=models.GAN, **kwargs):
 def test_packed_discriminator_step_scores_the_manual_packs():
     # The logged d_loss is computed before D's update: it must equal the loss of D on the
     # real pairs and on the pairs of this step's generated samples, concatenated by hand.
-    gan = helpers_models.compiled(lambda: _packed_gan(pack=2))
+    gan = helpers.compiled(lambda: _packed_gan(pack=2))
     real, _ = helpers.ring_points(64)
     z = gan.sample_latent(64, gan._step_seed(0)).numpy()
     fake = gan.generator(z).numpy()
@@ -160,11 +160,6 @@ def test_pack_is_validated_with_clear_errors():
                    networks.mlp_discriminator((2,)), pack=3)
 
 
-def test_pack_survives_the_config_round_trip():
-    gan = _packed_gan(pack=4)
-    assert models.GAN.from_config(gan.get_config()).pack == 4
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("model, kwargs", [
     (models.GAN, {"d_steps": 2, "r1_gamma": 1.0}),
@@ -175,15 +170,17 @@ def test_packed_mirrored_strategy_equals_one_device(model, kwargs):
     # penalties (R1, WGAN-GP's per-pack interpolation) included.
     points, _ = helpers.ring_points(1024)
     batch = 128 * kwargs.get("d_steps", 5)
-    helpers_models.assert_mirrored_equals_one_device(
-        lambda: _packed_gan(pack=4, model=model, **kwargs), helpers.batches(points, batch)
+    helpers.assert_mirrored_equals_one_device(
+        lambda s: helpers.compiled(lambda: _packed_gan(pack=4, model=model, **kwargs), s, sgd=True, lr=0.05),
+        helpers.batches(points, batch), history_atol=1e-6,
     )
 
 
 def test_packed_gan_resumes_exactly(tmp_path):
     points, _ = helpers.ring_points(512)
-    helpers_models.assert_resumes_exactly(
-        lambda: _packed_gan(pack=2, ema_decay=0.9), helpers.batches(points, 64), tmp_path
+    helpers.assert_resumes_exactly(
+        lambda seed: helpers.compiled(lambda: _packed_gan(pack=2, ema_decay=0.9), init_seed=seed, run_eagerly=True),
+        helpers.batches(points, 64), tmp_path,
     )
 
 

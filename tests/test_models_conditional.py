@@ -1,5 +1,6 @@
 """Conditional networks, CGAN and ACGAN: their math against values worked out by hand or in
-NumPy, MirroredStrategy, exact resume, the trainer, and class-conditional learning."""
+NumPy, the trainer, and class-conditional learning (MirroredStrategy, exact resume and
+round trips: tests/test_conformance.py)."""
 
 import json
 import math
@@ -13,10 +14,8 @@ from keras_gan import models, networks
 from keras_gan import runs
 from keras_gan.networks import bigan, conditional
 from keras_gan.models.base import Batch
-from tests.helpers_models import (
+from tests.helpers import (
     DIGITS_SHAPE,
-    assert_mirrored_equals_one_device,
-    assert_resumes_exactly,
     compiled,
     digits,
     digits_classifier,
@@ -219,12 +218,6 @@ def test_cgan_refuses_unlabelled_batches_and_unconditional_networks():
         models.CGAN(gan.generator, gan.discriminator, num_classes=1)
 
 
-def test_cgan_config_round_trip():
-    gan = _cgan(seed=5)
-    clone = models.CGAN.from_config(gan.get_config())
-    assert isinstance(clone, models.CGAN) and clone.num_classes == 10 and clone.seed == 5
-
-
 # --------------------------------------------------------------------------- ACGAN
 
 # Two examples. Real: source logits [2, 0.5], class logits [[1, 0, -1], [0, 2, 0]] with
@@ -329,37 +322,6 @@ def test_acgan_rejects_a_discriminator_without_a_class_head():
 
 
 # ------------------------------------------------- strategies, resume, trainer
-
-
-def _small_cgan():
-    return models.CGAN(
-        conditional.conditional_mlp_generator(4, DIGITS_SHAPE, 10, hidden_units=(16,)),
-        conditional.conditional_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(16,)),
-        num_classes=10,
-        seed=3,
-    )
-
-
-def _small_acgan():
-    return models.ACGAN(
-        conditional.conditional_mlp_generator(4, DIGITS_SHAPE, 10, hidden_units=(16,)),
-        conditional.auxiliary_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(16,)),
-        num_classes=10,
-        seed=3,
-    )
-
-
-@pytest.mark.parametrize("build", [_small_cgan, _small_acgan], ids=["cgan", "acgan"])
-def test_mirrored_strategy_equals_one_device(build):
-    data = digits()
-    dataset = labelled_batches(data.images[:128], data.labels[:128], 32)
-    assert_mirrored_equals_one_device(build, dataset, epochs=2)
-
-
-@pytest.mark.parametrize("build", [_small_cgan, _small_acgan], ids=["cgan", "acgan"])
-def test_full_state_saves_and_resumes_exactly(build, tmp_path):
-    data = digits()
-    assert_resumes_exactly(build, labelled_batches(data.images[:96], data.labels[:96], 32), tmp_path)
 
 
 @pytest.mark.parametrize("variant", ["cgan", "acgan"])

@@ -1,5 +1,6 @@
 """InfoGAN, BiGAN / ALI and the semi-supervised GAN: their math against values worked out
-by hand or in NumPy, MirroredStrategy, exact resume, the trainer, and what each learns."""
+by hand or in NumPy, the trainer, and what each learns (MirroredStrategy, exact resume and
+round trips: tests/test_conformance.py)."""
 
 import json
 import math
@@ -14,14 +15,11 @@ from keras_gan import losses, models, networks
 from keras_gan import runs
 from keras_gan.models.base import Batch
 from keras_gan.networks import bigan, conditional
-from tests.helpers_models import (
+from tests.helpers import (
     DIGITS_SHAPE,
-    assert_mirrored_equals_one_device,
-    assert_resumes_exactly,
     compiled,
     digits,
     digits_classifier,
-    labelled_batches,
     run_variant_cli,
 )
 
@@ -221,12 +219,6 @@ def test_bigan_r1_and_r2_penalize_the_sample_gradient_of_each_pair():
                       verbose=0).history
     assert history["r1"][0] == pytest.approx(float(np.sum(w_x**2)), rel=1e-5)
     assert history["r2"][0] == pytest.approx(0.5 * float(np.sum(w_x**2)), rel=1e-5)
-
-
-def test_bigan_config_round_trip_keeps_the_encoder():
-    gan = _linear_bigan(seed=4)
-    clone = models.BiGAN.from_config(gan.get_config())
-    assert isinstance(clone, models.BiGAN) and clone.encoder.output_shape == (None, 2) and clone.seed == 4
 
 
 # ----------------------------------------------------------------------------- SGAN
@@ -440,64 +432,6 @@ def test_sgan_recipe_keeps_labels_per_class():
 
 
 # ------------------------------------------------- strategies, resume, trainer
-
-
-def _small_infogan():
-    return models.InfoGAN(
-        networks.mlp_generator(8 + 10 + 2, DIGITS_SHAPE, hidden_units=(16,)),
-        conditional.auxiliary_mlp_discriminator(DIGITS_SHAPE, 12, hidden_units=(16,), aux_hidden_units=(8,)),
-        seed=3,
-    )
-
-
-def _small_bigan():
-    return models.BiGAN(
-        networks.mlp_generator(4, DIGITS_SHAPE, hidden_units=(16,)),
-        bigan.joint_mlp_discriminator(DIGITS_SHAPE, 4, hidden_units=(16,), latent_units=(8,),
-                                            joint_units=(8,), dropout=0.0),
-        bigan.mlp_encoder(DIGITS_SHAPE, 4, hidden_units=(16,)),
-        seed=3,
-    )
-
-
-def _small_sgan():
-    return models.SGAN(
-        networks.mlp_generator(4, DIGITS_SHAPE, hidden_units=(16,)),
-        conditional.classifier_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(16, 8), input_noise=0.0,
-                                                 hidden_noise=0.0),
-        seed=3,
-    )
-
-
-def _uneven_labels(labels):
-    """Labels kept at rows 0, 1, 2 and 20 of every 32: in a batch of 32 split over two
-    replicas, replica 0 holds three labelled examples and replica 1 one."""
-    kept = np.full(len(labels), -1)
-    rows = np.flatnonzero(np.isin(np.arange(len(labels)) % 32, (0, 1, 2, 20)))
-    kept[rows] = labels[rows]
-    return kept
-
-
-def _dataset(variant, n):
-    data = digits()
-    if variant == "sgan":
-        return labelled_batches(data.images[:n], _uneven_labels(data.labels[:n]), 32)
-    return _image_batches(data.images[:n], 32)
-
-
-BUILDERS = {"infogan": _small_infogan, "bigan": _small_bigan, "sgan": _small_sgan}
-
-
-@pytest.mark.parametrize("variant", sorted(BUILDERS))
-def test_mirrored_strategy_equals_one_device(variant):
-    # SGAN: the supervised mean is over the labelled examples of the global batch, which
-    # the two replicas hold unevenly (3 and 1).
-    assert_mirrored_equals_one_device(BUILDERS[variant], _dataset(variant, 128), epochs=2)
-
-
-@pytest.mark.parametrize("variant", sorted(BUILDERS))
-def test_full_state_saves_and_resumes_exactly(variant, tmp_path):
-    assert_resumes_exactly(BUILDERS[variant], _dataset(variant, 96), tmp_path)
 
 
 @pytest.mark.parametrize("variant", ["infogan", "bigan", "sgan"])

@@ -1,5 +1,6 @@
 """LSGAN and SNGAN: losses against hand-worked values, spectral normalization's invariant,
-MirroredStrategy, resuming, and learning the 8-Gaussian ring."""
+and learning the 8-Gaussian ring (MirroredStrategy, resuming and round trips:
+tests/test_conformance.py)."""
 
 import keras
 import numpy as np
@@ -15,12 +16,7 @@ from keras_gan.networks.sngan import (
     sn_mlp_discriminator,
     sn_resnet_discriminator,
 )
-from tests.helpers import batches, ring_points
-from tests.helpers_variants import (
-    assert_mirrored_equals_one_device,
-    assert_resumes_exactly,
-    make_variant,
-)
+from tests.helpers import batches, make_variant, ring_points
 from keras_gan import recipes
 
 
@@ -139,40 +135,8 @@ def test_sngan_refuses_other_losses():
         models.SNGAN(g, _sn_critic((8,)), generator_loss="minimax")
 
 
-# ------------------------------------------------------------- strategies and resuming
-# SGD in the equality tests: see `assert_mirrored_equals_one_device`.
-
-
-def sgd(rate):
-    return keras.optimizers.SGD(rate)
-
-
-# LSGAN under MirroredStrategy: tests/test_regularization.py (LSGAN with lazy R1 and R2).
-
-
-def test_sngan_under_mirrored_strategy_equals_one_device_replica_copies_agree():
-    # SpectralNorm assigns its power-iteration vector `u` after each D update (replica
-    # context): each replica writes its own copy, from identical synchronized kernels.
-    points, _ = ring_points(4 * 32)
-    _, two = assert_mirrored_equals_one_device(
-        lambda s: make_variant(models.SNGAN, s, discriminator=_sn_critic, optimizer=sgd, lr=1e-2),
-        points, 32,
-    )
-    for weight in two.discriminator.weights:
-        copies = [v.numpy() for v in weight.value.values]
-        assert len(copies) == 2
-        np.testing.assert_array_equal(copies[0], copies[1])
-
-
-@pytest.mark.parametrize("model_class", [models.LSGAN, models.SNGAN])
-def test_full_state_saves_and_resumes_exactly(model_class, tmp_path):
-    points, _ = ring_points(32)
-    discriminator = _sn_critic if model_class is models.SNGAN else None
-    assert_resumes_exactly(
-        lambda init_seed: make_variant(model_class, init_seed=init_seed, discriminator=discriminator,
-                                       run_eagerly=True),
-        points, 32, tmp_path,
-    )
+# Strategies and resuming (LSGAN with lazy R1 and R2, SNGAN's replica copies of u):
+# tests/test_conformance.py.
 
 
 # ------------------------------------------------------------------------ learning

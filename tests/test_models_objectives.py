@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from keras_gan import data as gan_data
-from tests.helpers_models import full_state, labelled_batches
+from tests.helpers import full_state, labelled_batches
 from keras_gan import recipes
 
 IMAGE_SHAPE = (16, 16, 1)

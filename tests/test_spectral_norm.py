@@ -8,8 +8,7 @@ import tensorflow as tf
 
 from keras_gan import models, networks
 from keras_gan.networks.spectral import SpectralNorm, spectral_norm_layers, update_spectral_norms
-from tests.helpers import batches, ring_points
-from tests.helpers_variants import make_variant
+from tests.helpers import batches, make_variant, ring_points
 
 
 def _dense_sn(units=5, inputs=7, seed=3):

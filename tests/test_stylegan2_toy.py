@@ -11,11 +11,7 @@ import tensorflow as tf
 
 from keras_gan.models.stylegan2 import StyleGAN2, ema_beta, ema_decay_for_half_life, path_lengths
 from keras_gan.networks import stylegan2 as sg
-from tests.helpers import ring_points
-from tests.helpers_variants import (
-    assert_mirrored_equals_one_device,
-    assert_resumes_exactly,
-)
+from tests.helpers import assert_mirrored_equals_one_device, assert_resumes_exactly, batches, ring_points
 
 
 def tiny_vector_generator(latent_dim=4, w_dim=5, **kwargs):
@@ -329,7 +325,7 @@ def test_mirrored_strategy_matches_one_device():
             run_eagerly=strategy is None,
         )
 
-    one, two = assert_mirrored_equals_one_device(make, points, batch_size=16, epochs=2, atol=1e-5)
+    one, two = assert_mirrored_equals_one_device(make, batches(points, 16), epochs=2, atol=1e-5)
     assert one.step == 4 and float(one.pl_mean.numpy()) > 0
     np.testing.assert_allclose(one.pl_mean.numpy(), two.pl_mean.numpy(), rtol=1e-5)
     np.testing.assert_allclose(one.generator.w_avg.numpy(), two.generator.w_avg.numpy(), rtol=1e-5, atol=1e-7)
@@ -343,7 +339,7 @@ def test_full_state_saves_and_resumes_exactly(tmp_path):
             init_seed=init_seed, mbstd_group_size=4, ema_decay=0.9, regularization_interval=1,
             pl_interval=1, run_eagerly=True,
         ),
-        points, 8, tmp_path,
+        batches(points, 8), tmp_path,
     )
 
 

@@ -1,8 +1,8 @@
 """GAIN's recipe (Yoon et al. 2018): the paper's defaults for table imputation.
 
 GAIN trains on tables with missing cells, not on the image / 2-D data sets of the other
-recipes: `keras-gan train --variant gain --dataset table.csv` runs `trainers.impute`'s
-training (a `keras_gan.imputation.TableImputer` saved in the run directory), which
+recipes: `keras-gan train --variant gain --dataset table.csv` runs `keras_gan.training.train_imputer`
+(a `keras_gan.imputation.TableImputer` saved in the run directory), which
 `keras-gan impute --run-dir RUN` then reuses.
 """
 

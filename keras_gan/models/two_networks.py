@@ -3,6 +3,8 @@ GAIN): checking their two optimizers, rebuilding their sub-models from a config,
 `TwoNetworks` mixin (trackers, the training step counter, stateless step seeds, declared
 checkpoint extras)."""
 
+import copy
+
 import keras
 import tensorflow as tf
 
@@ -23,7 +25,9 @@ def deserialize_networks(config, names=("generator", "discriminator")):
     writes them) are Keras models again, ready for `cls(**config)` in `from_config`."""
     config = dict(config)
     for name in names:
-        config[name] = keras.saving.deserialize_keras_object(config[name])
+        # Keras' deserialization consumes the nested dicts it reads: a deep copy keeps the
+        # caller's config whole (from_config twice on one config rebuilt empty networks).
+        config[name] = keras.saving.deserialize_keras_object(copy.deepcopy(config[name]))
     return config
 
 

@@ -85,7 +85,7 @@ def test_u_is_advanced_once_per_discriminator_step_and_not_by_the_generator_step
         np.testing.assert_allclose(layer.u.numpy(), expected, rtol=1e-4, atol=1e-6)
     # A generator step alone leaves every u as it is.
     before = [layer.u.numpy().copy() for layer in layers]
-    gan._generator_step(tf.constant(32), stream=2, num_replicas=1)
+    gan._generator_step(tf.constant(32), stream=2, num_replicas=1, real=None, real_labels=None)
     for layer, u in zip(layers, before):
         np.testing.assert_array_equal(layer.u.numpy(), u)
 

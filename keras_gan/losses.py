@@ -115,6 +115,33 @@ def _sigmoid_cross_entropy(targets, logits):
     return targets * tf.nn.softplus(-logits) + (1.0 - targets) * tf.nn.softplus(logits)
 
 
+def _generator_loss(fake_outputs, name, term, weights, reduction):
+    """`E_z[term(D(G(z)))]`, the body every generator loss on raw D outputs shares.
+
+    Validates `reduction`, converts the outputs (named `name` in errors), applies the
+    element-wise `term` and weights/reduces it; the loss keeps the outputs' float dtype.
+    """
+    _check_reduction(reduction)
+    return _reduce(term(_as_float(fake_outputs, name)), reduction, weights)
+
+
+def _discriminator_loss(
+    real_outputs, fake_outputs, names, real_term, fake_term, real_weights, fake_weights, reduction
+):
+    """`E_x[real_term(D(x))] + E_z[fake_term(D(G(z)))]`, each term weighted and reduced alone.
+
+    The body every two-sided discriminator loss shares. `names` are the two arguments' names
+    for errors. Fake outputs are cast to the real outputs' dtype so the sum has one dtype (the
+    loss is in the dtype of `real_outputs`).
+    """
+    _check_reduction(reduction)
+    real_outputs = _as_float(real_outputs, names[0])
+    fake_outputs = tf.cast(_as_float(fake_outputs, names[1]), real_outputs.dtype)
+    return _reduce(real_term(real_outputs), reduction, real_weights) + _reduce(
+        fake_term(fake_outputs), reduction, fake_weights
+    )
+
+
 def _check_label_smoothing(label_smoothing):
     is_number = isinstance(label_smoothing, numbers.Real) and not isinstance(label_smoothing, bool)
     if not is_number or not 0.0 <= label_smoothing < 1.0:
@@ -165,9 +192,9 @@ def minimax_generator_loss(fake_logits, weights=None, reduction="mean"):
     Returns:
         The loss in the dtype of `fake_logits`.
     """
-    _check_reduction(reduction)
-    fake_logits = _as_float(fake_logits, "fake_logits")
-    return _reduce(-tf.nn.softplus(fake_logits), reduction, weights)
+    return _generator_loss(
+        fake_logits, "fake_logits", lambda logits: -tf.nn.softplus(logits), weights, reduction
+    )
 
 
 def minimax_discriminator_loss(
@@ -203,12 +230,16 @@ def minimax_discriminator_loss(
     """
     _check_reduction(reduction)
     _check_label_smoothing(label_smoothing)
-    real_logits = _as_float(real_logits, "real_logits")
-    fake_logits = tf.cast(_as_float(fake_logits, "fake_logits"), real_logits.dtype)
-    real_term = _sigmoid_cross_entropy(1.0 - float(label_smoothing), real_logits)
-    fake_term = _sigmoid_cross_entropy(0.0, fake_logits)
-    return _reduce(real_term, reduction, real_weights) + _reduce(
-        fake_term, reduction, fake_weights
+    real_target = 1.0 - float(label_smoothing)
+    return _discriminator_loss(
+        real_logits,
+        fake_logits,
+        ("real_logits", "fake_logits"),
+        lambda logits: _sigmoid_cross_entropy(real_target, logits),
+        lambda logits: _sigmoid_cross_entropy(0.0, logits),
+        real_weights,
+        fake_weights,
+        reduction,
     )
 
 
@@ -231,9 +262,9 @@ def non_saturating_generator_loss(fake_logits, weights=None, reduction="mean"):
     Returns:
         The loss in the dtype of `fake_logits`.
     """
-    _check_reduction(reduction)
-    fake_logits = _as_float(fake_logits, "fake_logits")
-    return _reduce(tf.nn.softplus(-fake_logits), reduction, weights)
+    return _generator_loss(
+        fake_logits, "fake_logits", lambda logits: tf.nn.softplus(-logits), weights, reduction
+    )
 
 
 def non_saturating_discriminator_loss(
@@ -296,9 +327,7 @@ def wasserstein_generator_loss(fake_outputs, weights=None, reduction="mean"):
     Returns:
         The loss in the dtype of `fake_outputs`.
     """
-    _check_reduction(reduction)
-    fake_outputs = _as_float(fake_outputs, "fake_outputs")
-    return _reduce(-fake_outputs, reduction, weights)
+    return _generator_loss(fake_outputs, "fake_outputs", tf.negative, weights, reduction)
 
 
 def wasserstein_discriminator_loss(
@@ -323,11 +352,16 @@ def wasserstein_discriminator_loss(
     Returns:
         The loss in the dtype of `real_outputs`.
     """
-    _check_reduction(reduction)
-    real_outputs = _as_float(real_outputs, "real_outputs")
-    fake_outputs = tf.cast(_as_float(fake_outputs, "fake_outputs"), real_outputs.dtype)
-    return _reduce(fake_outputs, reduction, fake_weights) - _reduce(
-        real_outputs, reduction, real_weights
+    # E_z[D(G(z))] + E_x[-D(x)]: negation is exact, so this equals E_z[D(G(z))] - E_x[D(x)].
+    return _discriminator_loss(
+        real_outputs,
+        fake_outputs,
+        ("real_outputs", "fake_outputs"),
+        tf.negative,
+        tf.identity,
+        real_weights,
+        fake_weights,
+        reduction,
     )
 
 
@@ -352,9 +386,7 @@ def hinge_generator_loss(fake_logits, weights=None, reduction="mean"):
     Returns:
         The loss in the dtype of `fake_logits`.
     """
-    _check_reduction(reduction)
-    fake_logits = _as_float(fake_logits, "fake_logits")
-    return _reduce(-fake_logits, reduction, weights)
+    return _generator_loss(fake_logits, "fake_logits", tf.negative, weights, reduction)
 
 
 def hinge_discriminator_loss(
@@ -378,11 +410,15 @@ def hinge_discriminator_loss(
     Returns:
         The loss in the dtype of `real_logits`.
     """
-    _check_reduction(reduction)
-    real_logits = _as_float(real_logits, "real_logits")
-    fake_logits = tf.cast(_as_float(fake_logits, "fake_logits"), real_logits.dtype)
-    return _reduce(tf.nn.relu(1.0 - real_logits), reduction, real_weights) + _reduce(
-        tf.nn.relu(1.0 + fake_logits), reduction, fake_weights
+    return _discriminator_loss(
+        real_logits,
+        fake_logits,
+        ("real_logits", "fake_logits"),
+        lambda logits: tf.nn.relu(1.0 - logits),
+        lambda logits: tf.nn.relu(1.0 + logits),
+        real_weights,
+        fake_weights,
+        reduction,
     )
 
 
@@ -407,9 +443,13 @@ def least_squares_generator_loss(fake_outputs, c=1.0, weights=None, reduction="m
     Returns:
         The loss in the dtype of `fake_outputs`.
     """
-    _check_reduction(reduction)
-    fake_outputs = _as_float(fake_outputs, "fake_outputs")
-    return _reduce(0.5 * tf.square(fake_outputs - c), reduction, weights)
+    return _generator_loss(
+        fake_outputs,
+        "fake_outputs",
+        lambda outputs: 0.5 * tf.square(outputs - c),
+        weights,
+        reduction,
+    )
 
 
 def least_squares_discriminator_loss(
@@ -441,11 +481,15 @@ def least_squares_discriminator_loss(
     Returns:
         The loss in the dtype of `real_outputs`.
     """
-    _check_reduction(reduction)
-    real_outputs = _as_float(real_outputs, "real_outputs")
-    fake_outputs = tf.cast(_as_float(fake_outputs, "fake_outputs"), real_outputs.dtype)
-    return _reduce(0.5 * tf.square(real_outputs - b), reduction, real_weights) + _reduce(
-        0.5 * tf.square(fake_outputs - a), reduction, fake_weights
+    return _discriminator_loss(
+        real_outputs,
+        fake_outputs,
+        ("real_outputs", "fake_outputs"),
+        lambda outputs: 0.5 * tf.square(outputs - b),
+        lambda outputs: 0.5 * tf.square(outputs - a),
+        real_weights,
+        fake_weights,
+        reduction,
     )
 
 

@@ -250,6 +250,19 @@ def _build_modulated(layer, w_shape, kernel_shape):
     layer.bias = layer.add_weight(shape=(kernel_shape[-1],), initializer="zeros", name="bias")
 
 
+def _build_noise(layer, noise_shape):
+    """Adds a styled layer's noise weights after its modulated ones, in checkpoint order: the
+    learned scalar strength (0: layers start noise-free) and the frozen `N(0, 1)` noise of
+    `noise_shape` that `noise_mode="const"` reuses (saved with the weights)."""
+    layer.noise_strength = layer.add_weight(shape=(), initializer="zeros", name="noise_strength")
+    layer.noise_const = layer.add_weight(
+        shape=noise_shape,
+        initializer=keras.initializers.RandomNormal(stddev=1.0),
+        trainable=False,
+        name="noise_const",
+    )
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
 class StyledConv2D(keras.layers.Layer):
     """StyleGAN2's styled convolution: affine style, modulated conv, noise, bias, lrelu.
@@ -285,13 +298,7 @@ class StyledConv2D(keras.layers.Layer):
         in_channels = int(x_shape[-1])
         resolution = int(x_shape[1]) * (2 if self.upsample else 1)
         _build_modulated(self, w_shape, (self.kernel_size, self.kernel_size, in_channels, self.filters))
-        self.noise_strength = self.add_weight(shape=(), initializer="zeros", name="noise_strength")
-        self.noise_const = self.add_weight(
-            shape=(resolution, resolution, 1),
-            initializer=keras.initializers.RandomNormal(stddev=1.0),
-            trainable=False,
-            name="noise_const",
-        )
+        _build_noise(self, (resolution, resolution, 1))
 
     def call(self, inputs, noise_mode="random", noise_seed=None):
         check_noise_mode(noise_mode)
@@ -386,13 +393,7 @@ class StyledDense(keras.layers.Layer):
     def build(self, input_shape):
         x_shape, w_shape = input_shape
         _build_modulated(self, w_shape, (int(x_shape[-1]), self.units))
-        self.noise_strength = self.add_weight(shape=(), initializer="zeros", name="noise_strength")
-        self.noise_const = self.add_weight(
-            shape=(1,),
-            initializer=keras.initializers.RandomNormal(stddev=1.0),
-            trainable=False,
-            name="noise_const",
-        )
+        _build_noise(self, (1,))
 
     def call(self, inputs, noise_mode="random", noise_seed=None):
         check_noise_mode(noise_mode)

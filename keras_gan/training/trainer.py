@@ -19,7 +19,6 @@ a temporary directory that is removed at the end.
 
 import dataclasses
 import hashlib
-import os
 import shutil
 import tempfile
 

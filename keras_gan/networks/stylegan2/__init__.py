@@ -63,8 +63,6 @@ mixing and truncation, argument checks), `layers` (the Keras layers), `generator
 `discriminators`. Everything public is re-exported here.
 """
 
-import math
-
 from keras_gan.networks.stylegan2.discriminators import (
     stylegan2_discriminator,
     stylegan2_mlp_discriminator,

@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FLAGS = [
     "--variant", "--dataset", "--data-dir", "--image-size", "--output-dir", "--resume",
     "--strategy", "--seed", "--epochs", "--steps", "--batch-size", "--latent-dim", "--g-lr",
-    "--d-lr", "--beta-1", "--beta-2", "--d-steps", "--generator-loss", "--label-smoothing",
+    "--d-lr", "--lr-schedule", "--beta-1", "--beta-2", "--d-steps", "--generator-loss", "--label-smoothing",
     "--ema-decay", "--base-filters", "--hidden-units", "--num-samples", "--verbose",
     "--precision", "--checkpoint-every", "--deterministic", "--sync-batch-norm",
     "--connect-timeout", "--metrics-every", "--metrics", "--metrics-extractor",

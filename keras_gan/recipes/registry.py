@@ -12,6 +12,8 @@ BASE_DEFAULTS = {
     "latent_dim": 100,
     "g_lr": 2e-4,
     "d_lr": 2e-4,
+    # `keras_gan.training.schedules`: "constant" or "linear" (decay to 0 at the last step).
+    "lr_schedule": "constant",
     "beta_1": 0.5,
     "beta_2": 0.999,
     "d_steps": 1,

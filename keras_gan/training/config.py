@@ -14,6 +14,7 @@ import typing
 
 from keras_gan import precision as gan_precision
 from keras_gan import recipes
+from keras_gan.training.schedules import LR_SCHEDULES
 from keras_gan.training.strategies import DEFAULT_CONNECT_TIMEOUT, STRATEGIES
 
 # Settings that decide what a checkpoint contains: a resumed run must keep them.
@@ -83,6 +84,9 @@ class TrainConfig:
     latent_dim: int | None = setting(None, "Size of the generator's noise input z.")
     g_lr: float | None = setting(None, "Generator learning rate.")
     d_lr: float | None = setting(None, "Discriminator learning rate.")
+    lr_schedule: str | None = setting(None, "constant, or linear: both learning rates decay "
+                                      "linearly to 0 at the run's last step.",
+                                      choices=LR_SCHEDULES)
     beta_1: float | None = setting(None, "Adam's beta_1 for both networks.")
     beta_2: float | None = setting(None, "Adam's beta_2 for both networks.")
     d_steps: int | None = setting(None, "D steps per G step (n_critic).")

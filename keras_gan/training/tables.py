@@ -35,6 +35,11 @@ def train_imputer(config):
             "--variant gain trains on a CSV table with missing cells. "
             f"Received: --dataset {config.dataset!r}; expected a path ending in .csv."
         )
+    if config.lr_schedule not in (None, "constant"):
+        raise ValueError(
+            "--variant gain trains at a constant learning rate (TableImputer). "
+            f"Received: --lr-schedule {config.lr_schedule!r}; omit it or pass constant."
+        )
     options = dict(config.options)
     unknown = sorted(set(options) - set(GAIN_OPTIONS))
     if unknown:

@@ -31,7 +31,7 @@ from keras_gan import data as gan_data
 from keras_gan import precision as gan_precision
 from keras_gan import recipes, runs
 from keras_gan.checkpoints import gan_checkpoint, restore_latest
-from keras_gan.training import distributed
+from keras_gan.training import distributed, schedules
 from keras_gan.training.config import TrainConfig, check_resumable, resolve
 from keras_gan.training.strategies import is_chief, make_strategy
 
@@ -204,7 +204,8 @@ class Trainer:
                 gan_precision.float32_outputs(gan.discriminator)
             if settings["sync_batch_norm"]:
                 distributed.synchronize_batch_norm(gan.generator, gan.discriminator)
-            g_optimizer, d_optimizer = self.recipe.optimizers(settings)
+            g_optimizer, d_optimizer = self.recipe.optimizers(
+                schedules.scheduled_rates(settings, plan.total_steps))
             gan.compile(
                 g_optimizer=gan_precision.loss_scaled(g_optimizer, precision),
                 d_optimizer=gan_precision.loss_scaled(d_optimizer, precision),
@@ -244,6 +245,8 @@ class Trainer:
             restore_latest(checkpoint, runs.RunDirectory(plan.run_dir).checkpoint_dir)
             # The checkpoint restores the optimizers' learning rates too; the resumed run's
             # configuration decides them (resuming with a lower rate is a common move).
+            # A scheduled rate (`lr_schedule`) is no variable: it follows the restored
+            # `iterations`.
             for optimizer, key in ((gan.g_optimizer, "g_lr"), (gan.d_optimizer, "d_lr")):
                 if key in settings and isinstance(optimizer.learning_rate, tf.Variable | keras.Variable):
                     optimizer.learning_rate = settings[key]

@@ -64,8 +64,11 @@ def test_sigkill_then_resume_ends_like_an_uninterrupted_run(tmp_path):
 
 
 def _config(tmp_path, **overrides):
+    # Constant rates: runs here are extended on resume (12 -> 24 steps), and the gan toy
+    # recipe's linear decay depends on the run's length (tests/test_schedules.py).
     values = dict(variant="gan", dataset="ring8", output_dir=str(tmp_path / "run"),
-                  batch_size=64, hidden_units=16, latent_dim=4, verbose=0, checkpoint_every=4)
+                  batch_size=64, hidden_units=16, latent_dim=4, verbose=0, checkpoint_every=4,
+                  lr_schedule="constant")
     values.update(overrides)
     return TrainConfig(**values)
 

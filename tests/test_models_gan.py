@@ -238,19 +238,25 @@ def test_bad_arguments_are_named():
 @pytest.mark.parametrize("reuse", [False, True])
 def test_ring_learning_covers_most_modes_over_seeds(reuse):
     # `keras-gan train --variant gan --dataset ring8 --steps 1000 --seed S` (the toy recipe:
-    # MLPs 2x128, z of 2, Adam 1e-3, batch 256), seeds 0-4, with and without
-    # `reuse_generator_pass`. One seed is no evidence: the same seed covered 8/8 modes on
-    # an AVX2 machine and 2/8 on an AVX-512 one (issue 13). Measured covered modes, seeds
-    # 0-4, AVX-512 machine (2026-12-01), ~8-10 CPU-s per seed:
-    #   reuse False: 7, 6, 7, 5, 8 (oneDNN on); 7, 4, 6, 6, 8 (TF_ENABLE_ONEDNN_OPTS=0)
-    #   reuse True:  6, 7, 5, 7, 8 (on);        8, 7, 6, 8, 8 (off)
-    # so the check allows one seed below 5 modes and two below 6.
+    # MLPs 2x256, z of 2, Adam 1e-3 decayed linearly to 0, batch 256), seeds 0-4, with and
+    # without `reuse_generator_pass`. One seed is no evidence: the same seed covered 8/8
+    # modes on an AVX2 machine and 2/8 on an AVX-512 one (issue 13).
+    # Measured (covered modes; high-quality fraction, samples within 3 std of a mode),
+    # seeds 0-4, ~25 CPU-s per seed:
+    #   AVX2 machine, 2026-12-02, oneDNN on and TF_ENABLE_ONEDNN_OPTS=0 (equal values):
+    #     reuse False: 8, 8, 8, 8, 8; 0.77, 0.69, 0.55, 0.68, 0.75 (median 0.68)
+    #     reuse True:  8, 8, 8, 8, 8; 0.53, 0.68, 0.35, 0.66, 0.76 (median 0.66)
+    #   Before the decay and the 2x256 MLPs (2x128, constant rate; AVX-512, 2026-12-01):
+    #     covered 7, 6, 7, 5, 8 (reuse False) and 6, 7, 5, 7, 8 (reuse True).
+    # So the check asks 4 of 5 seeds at >= 7 modes, every seed at >= 5, and a median
+    # high-quality fraction >= 0.40 (the lowest seed measured: 0.35).
     from tests.learning import count, ring_coverage_over_seeds
 
     results = ring_coverage_over_seeds("gan", range(5), steps=1000,
                                        options={"reuse_generator_pass": reuse})
-    assert count(results, lambda c: c["covered"] >= 5) >= 4
-    assert count(results, lambda c: c["covered"] >= 6) >= 3
+    assert count(results, lambda c: c["covered"] >= 7) >= 4
+    assert count(results, lambda c: c["covered"] >= 5) == 5
+    assert sorted(c["high_quality"] for c in results)[2] >= 0.40
 
 
 def test_generate_refuses_options_the_variant_does_not_take():

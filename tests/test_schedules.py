@@ -56,7 +56,8 @@ def test_a_linear_run_ends_at_rate_zero_and_trains_differently(tmp_path):
     assert float(g.learning_rate) == 0.0 and float(d.learning_rate) == 0.0
     assert runs.RunDirectory(linear.output_dir).read_config()["lr_schedule"] == "linear"
     keras.backend.clear_session()
-    constant = train(_config(tmp_path, "constant", d_steps=2, batch_size=64, lr_schedule=None), data=data)
+    constant = train(_config(tmp_path, "constant", d_steps=2, batch_size=64, lr_schedule="constant"),
+                     data=data)
     assert float(constant.gan.g_optimizer.learning_rate) == pytest.approx(1e-3)
     assert weights_digest(linear.gan) != weights_digest(constant.gan)
 
@@ -85,3 +86,12 @@ def test_gain_tables_refuse_a_schedule(tmp_path):
 
     with pytest.raises(ValueError, match="constant learning rate.*Received: --lr-schedule 'linear'"):
         train_imputer(TrainConfig(variant="gain", dataset=str(tmp_path / "t.csv"), lr_schedule="linear"))
+
+
+def test_resuming_a_linear_run_with_another_length_warns(tmp_path):
+    data = gan_data.load_arrays("ring8", num_examples=512, seed=0)
+    train(_config(tmp_path, "run", steps=2), data=data)
+    keras.backend.clear_session()
+    with pytest.warns(UserWarning, match=r"another length \(steps, epochs\): \(2, 30\) -> \(4, 30\)"):
+        resumed = train(_config(tmp_path, "run", steps=4, resume=True), data=data)
+    assert resumed.gan.step == 4

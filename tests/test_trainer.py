@@ -26,8 +26,10 @@ def _ring(n=1024):
 
 
 def _config(tmp_path, name="run", **overrides):
+    # Constant rates: these runs are extended on resume (e.g. 1 -> 3 epochs), and the gan
+    # toy recipe's linear decay depends on the run's length (tests/test_schedules.py).
     values = dict(variant="gan", dataset="ring8", output_dir=str(tmp_path / name), epochs=2,
-                  batch_size=128, hidden_units=32, latent_dim=8, verbose=0)
+                  batch_size=128, hidden_units=32, latent_dim=8, verbose=0, lr_schedule="constant")
     values.update(overrides)
     return TrainConfig(**values)
 

@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import shutil
 import tempfile
+import warnings
 
 import keras
 import numpy as np
@@ -164,7 +165,17 @@ class Trainer:
                 raise ValueError(
                     f"Cannot resume: {run.config_path!r} does not exist. Received: output_dir={run_dir!r}"
                 )
-            check_resumable(run.read_config(), settings)
+            saved = run.read_config()
+            check_resumable(saved, settings)
+            length = lambda config: (config.get("steps"), config.get("epochs"))  # noqa: E731
+            if settings.get("lr_schedule") == "linear" and length(saved) != length(settings):
+                warnings.warn(
+                    f"Resuming {run_dir!r} with another length (steps, epochs): "
+                    f"{length(saved)} -> {length(settings)}. lr_schedule='linear' decays to 0 at "
+                    "the last step, so the rest of the decay stretches over the new length and "
+                    "the run differs from one trained at this length from the start.",
+                    stacklevel=2,
+                )
         elif self.chief and run.holds_run():
             # (Only the chief checks: the others may start after it wrote the config.)
             raise ValueError(

@@ -242,7 +242,7 @@ def test_ring_learning_covers_most_modes_over_seeds(reuse):
     # without `reuse_generator_pass`. One seed is no evidence: the same seed covered 8/8
     # modes on an AVX2 machine and 2/8 on an AVX-512 one (issue 13).
     # Measured (covered modes; high-quality fraction, samples within 3 std of a mode),
-    # seeds 0-4, ~25 CPU-s per seed:
+    # seeds 0-4, ~25 CPU-s per seed (a third of the 3,000-step runs' ~70):
     #   AVX2 machine, 2026-12-02, oneDNN on and TF_ENABLE_ONEDNN_OPTS=0 (equal values):
     #     reuse False: 8, 8, 8, 8, 8; 0.77, 0.69, 0.55, 0.68, 0.75 (median 0.68)
     #     reuse True:  8, 8, 8, 8, 8; 0.53, 0.68, 0.35, 0.66, 0.76 (median 0.66)

@@ -358,8 +358,17 @@ def _learn_classes(gan, epochs):
 
 
 @pytest.mark.slow
+@pytest.mark.learning
 @pytest.mark.parametrize("variant", ["cgan", "acgan"])
-def test_samples_of_class_k_are_classified_as_k(variant):
+def test_samples_of_class_k_are_classified_as_k_over_seeds(variant):
+    # MLPs 2x128, z of 32, Adam(1e-3, 0.5), 30 epochs of bundled digits, init seeds 0-4
+    # (~7 CPU-s each). One seed is no evidence: seed 0 alone was this test until it gave
+    # cgan 0.89 (< 0.9) on an AVX2 machine. Measured accuracy of the digits classifier on
+    # 500 samples (50 per class), AVX2 machine, 2026-12-02, oneDNN on and off (equal):
+    #   cgan:  0.890, 0.910, 0.972, 0.964, 0.974 (relative spread 0.57-0.68)
+    #   acgan: 0.962, 0.978, 0.972, 0.978, 0.978 (relative spread 0.49-0.59)
+    # So: 4 of 5 seeds >= 0.85, the median >= 0.90, every seed >= 0.75, and no class
+    # collapsed to one image (spread >= 0.3 in every seed; a collapsed class gives ~0).
     def build():
         generator = conditional.conditional_mlp_generator(32, DIGITS_SHAPE, 10, hidden_units=(128, 128))
         if variant == "cgan":
@@ -368,12 +377,17 @@ def test_samples_of_class_k_are_classified_as_k(variant):
         discriminator = conditional.auxiliary_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(128, 128))
         return models.ACGAN(generator, discriminator, num_classes=10)
 
-    gan = compiled(build, init_seed=0, lr=1e-3)
-    accuracy, per_class, spread = _learn_classes(gan, epochs=30)
-    print(f"{variant}: classifier accuracy on samples {accuracy:.3f}, per class {per_class}, "
-          f"relative spread {spread:.2f}")
-    assert accuracy >= 0.9
-    assert spread >= 0.3  # a class collapsed to one image would give ~0
+    accuracies, spreads = [], []
+    for seed in range(5):
+        keras.backend.clear_session()
+        accuracy, per_class, spread = _learn_classes(compiled(build, init_seed=seed, lr=1e-3), epochs=30)
+        print(f"{variant} seed {seed}: classifier accuracy on samples {accuracy:.3f}, per class "
+              f"{per_class}, relative spread {spread:.2f}")
+        accuracies.append(accuracy)
+        spreads.append(spread)
+    assert sum(a >= 0.85 for a in accuracies) >= 4, accuracies
+    assert sorted(accuracies)[2] >= 0.90 and min(accuracies) >= 0.75, accuracies
+    assert min(spreads) >= 0.3, spreads
 
 
 def test_digits_classifier_is_accurate_on_held_out_digits():

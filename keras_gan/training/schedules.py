@@ -20,6 +20,8 @@ linear decay to zero over the second half of training).
 
 import keras
 
+from keras_gan.networks.common import check_positive_int
+
 LR_SCHEDULES = ("constant", "linear")
 
 
@@ -41,8 +43,7 @@ def learning_rate(rate, schedule, decay_steps):
         raise ValueError(f"`lr_schedule` must be one of {LR_SCHEDULES}. Received: lr_schedule={schedule!r}")
     if schedule == "constant":
         return rate
-    if isinstance(decay_steps, bool) or not isinstance(decay_steps, int) or decay_steps < 1:
-        raise ValueError(f"`decay_steps` must be a positive integer. Received: decay_steps={decay_steps!r}")
+    check_positive_int("decay_steps", decay_steps)
     return keras.optimizers.schedules.PolynomialDecay(rate, decay_steps, end_learning_rate=0.0, power=1.0)
 
 

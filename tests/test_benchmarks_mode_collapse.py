@@ -10,9 +10,6 @@ import sys
 import numpy as np
 import pytest
 
-from keras_gan import data as kdata
-from keras_gan import metrics
-
 from tests.helpers import ROOT
 
 SCRIPT = os.path.join(ROOT, "benchmarks", "mode_collapse.py")

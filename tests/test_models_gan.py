@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan import data as gan_data
-from keras_gan import losses, metrics, models, networks
+from keras_gan import losses, models, networks
 from keras_gan.models.base import Batch
 from tests.helpers import all_weights, batches, ring_points, tiny_gan, two_cpu_strategy
 

@@ -22,6 +22,7 @@ from tests.helpers import (
     digits_classifier,
     run_variant_cli,
 )
+from tests.learning import count
 
 RNG = np.random.default_rng(0)
 SEED = tf.constant([3, 4])
@@ -462,8 +463,10 @@ def _nmi(a, b):
     return float(normalized_mutual_info_score(a, b))
 
 
-@pytest.mark.slow
-def test_infogan_categorical_code_separates_digit_classes():
+def infogan_digits_run(seed):
+    """InfoGAN with one 10-way categorical code on 8x8 digits, 30 epochs, init and shuffle
+    seed `seed`: the purity and NMI of the code against the classes an SVC gives its
+    samples, and NMI(Q(x), label) on the test digits."""
     def build():
         return models.InfoGAN(
             networks.mlp_generator(16 + 10, DIGITS_SHAPE, hidden_units=(128, 128)),
@@ -473,44 +476,87 @@ def test_infogan_categorical_code_separates_digit_classes():
             continuous_dim=0,
         )
 
-    gan = keras.utils.set_random_seed(0) or build()
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    gan = build()
     gan.compile(g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
                 d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-    gan.fit(_image_batches(digits().images, 32, shuffle_seed=0), epochs=30, verbose=0)
+    gan.fit(_image_batches(digits().images, 32, shuffle_seed=seed), epochs=30, verbose=0)
     codes = np.repeat(np.arange(10), 100)
     predicted = digits_classifier()(gan.generate(1000, seed=1, labels=codes))
     counts = np.array([np.bincount(predicted[codes == c], minlength=10) for c in range(10)])
-    purity = counts.max(axis=1).sum() / 1000  # share of each code's samples in its main class
-    nmi = _nmi(codes, predicted)
     test = digits("test")
-    q_nmi = _nmi(test.labels, gan.predict_codes(test.images)[0][:, 0])
-    print(f"InfoGAN: purity {purity:.3f}, NMI(code, class) {nmi:.3f}, distinct main classes "
-          f"{len(set(counts.argmax(1)))}, NMI(Q(x), label) on test digits {q_nmi:.3f}")
-    assert purity >= 0.8
-    assert nmi >= 0.6  # chance is ~0.01; a code ignored by G (one class for all) gives 0
+    return {
+        "purity": float(counts.max(axis=1).sum() / 1000),  # share of each code's samples in its main class
+        "nmi": _nmi(codes, predicted),
+        "main_classes": len(set(counts.argmax(1))),
+        "q_nmi": _nmi(test.labels, gan.predict_codes(test.images)[0][:, 0]),
+    }
 
 
-@pytest.mark.slow
-def test_bigan_reconstructions_are_closer_to_their_inputs_than_random_samples():
+def bigan_digits_run(seed):
+    """BiGAN on 8x8 digits (z of 8), 40 epochs, init and shuffle seed `seed`: how much
+    closer G(E(x)) is to test digits x than G(z), and how often E-then-G keeps the class."""
     def build():
         return models.BiGAN(
             networks.mlp_generator(8, DIGITS_SHAPE, hidden_units=(128, 128)),
             bigan.joint_mlp_discriminator(DIGITS_SHAPE, 8, hidden_units=(128, 128),
-                                                latent_units=(128,), joint_units=(128,)),
+                                          latent_units=(128,), joint_units=(128,)),
             bigan.mlp_encoder(DIGITS_SHAPE, 8, hidden_units=(128, 128)),
         )
 
-    gan = compiled(build, init_seed=0, lr=5e-4)
-    gan.fit(_image_batches(digits().images, 64, shuffle_seed=0), epochs=40, verbose=0)
+    keras.backend.clear_session()
+    gan = compiled(build, init_seed=seed, lr=5e-4)
+    gan.fit(_image_batches(digits().images, 64, shuffle_seed=seed), epochs=40, verbose=0)
     x = digits("test").images
     reconstruction = np.linalg.norm((gan.reconstruct(x) - x).reshape(len(x), -1), axis=1)
     random = np.linalg.norm((gan.generate(len(x), seed=3) - x).reshape(len(x), -1), axis=1)
-    closer = float(np.mean(reconstruction < random))
-    same_class = float(np.mean(digits_classifier()(gan.reconstruct(x)) == digits("test").labels))
-    print(f"BiGAN: mean ||G(E(x)) - x|| {reconstruction.mean():.3f}, mean ||G(z) - x|| "
-          f"{random.mean():.3f}, closer for {closer:.3f} of test digits, same class {same_class:.3f}")
-    assert reconstruction.mean() < random.mean()
-    assert closer >= 0.6
+    return {
+        "reconstruction": float(reconstruction.mean()),
+        "random": float(random.mean()),
+        "closer": float(np.mean(reconstruction < random)),
+        "same_class": float(np.mean(digits_classifier()(gan.reconstruct(x)) == digits("test").labels)),
+    }
+
+
+# InfoGAN and BiGAN on digits, init and shuffle seeds 0-4, ~4-7 CPU-s per seed; measured on
+# an AVX-512 machine (2026-12-02), oneDNN on / TF_ENABLE_ONEDNN_OPTS=0:
+#   InfoGAN purity 0.949 0.897 0.883 0.936 0.924 / 0.960 0.932 0.899 0.915 0.934,
+#           NMI(code, class) 0.792 0.861 0.792 0.898 0.886 / 0.924 0.878 0.813 0.856 0.916,
+#           distinct main classes 7 8 7 9 9 / 9 8 7 7 9 (of 10).
+#   BiGAN share of test digits closer to G(E(x)) than to G(z)
+#           0.880 0.939 0.816 0.864 0.883 / 0.933 0.928 0.844 0.886 0.877,
+#         G(E(x)) classified as x's class 0.382 0.521 0.242 0.421 0.262 / 0.407 0.443 0.365
+#           0.348 0.462 (chance 0.1).
+# (The single-seed checks they replace asked purity >= 0.8, NMI >= 0.6, closer >= 0.6.)
+INFOGAN_PURITY, INFOGAN_NMI, INFOGAN_MAIN_CLASSES = 0.85, 0.7, 6
+BIGAN_CLOSER, BIGAN_SAME_CLASS = 0.75, 0.2
+
+
+@pytest.mark.slow
+@pytest.mark.learning
+def test_infogan_categorical_code_separates_digit_classes_over_seeds():
+    results = [infogan_digits_run(seed) for seed in range(5)]
+    print("InfoGAN on digits, seeds 0-4:", results)
+    assert count(results, lambda r: r["purity"] >= INFOGAN_PURITY) >= 4
+    assert min(r["purity"] for r in results) >= 0.8
+    # chance is ~0.01; a code ignored by G (one class for all) gives 0
+    assert count(results, lambda r: r["nmi"] >= INFOGAN_NMI) >= 4
+    assert min(r["nmi"] for r in results) >= 0.6
+    # Not a few classes shared out among the codes: most codes lead to a class of their own.
+    assert count(results, lambda r: r["main_classes"] >= INFOGAN_MAIN_CLASSES) >= 4
+
+
+@pytest.mark.slow
+@pytest.mark.learning
+def test_bigan_reconstructions_are_closer_to_their_inputs_than_random_samples_over_seeds():
+    results = [bigan_digits_run(seed) for seed in range(5)]
+    print("BiGAN on digits, seeds 0-4:", results)
+    assert all(r["reconstruction"] < r["random"] for r in results)
+    assert count(results, lambda r: r["closer"] >= BIGAN_CLOSER) >= 4
+    assert min(r["closer"] for r in results) >= 0.6
+    # E inverts G well enough to keep the digit's class twice as often as chance.
+    assert count(results, lambda r: r["same_class"] >= BIGAN_SAME_CLASS) >= 4
 
 
 class _TestAccuracy(keras.callbacks.Callback):
@@ -525,10 +571,19 @@ class _TestAccuracy(keras.callbacks.Callback):
             self.values.append(float(np.mean(self.predict_classes() == digits("test").labels)))
 
 
-@pytest.mark.slow
-def test_sgan_with_10_labels_per_class_beats_the_classifier_trained_on_them_alone():
+# SGAN's test accuracy minus the classifier's alone, seeds 0-4, ~11 CPU-s per seed; AVX-512
+# machine (2026-12-02), oneDNN on: 0.032 0.023 0.037 0.032 0.035 (SGAN 0.935-0.957, alone
+# 0.898-0.925); TF_ENABLE_ONEDNN_OPTS=0: 0.029 0.021 0.034 0.027 0.036. (The single-seed
+# check it replaces asked a gain >= 0.01.)
+SGAN_GAIN, SGAN_MEDIAN_GAIN = 0.015, 0.02
+
+
+def sgan_digits_run(seed):
+    """SGAN's classifier and the same classifier trained on the labelled digits alone (10
+    per class, chosen with `seed`; init and shuffle seed `seed`): their test accuracies,
+    each averaged over the last 5 of 30 epochs (they move by ~1 point per epoch)."""
     data, test = digits(), digits("test")
-    labels = gan_data.semi_supervised_labels(data.labels, 10, seed=0)
+    labels = gan_data.semi_supervised_labels(data.labels, 10, seed=seed)
     epochs, batch, labelled_batch = 30, 64, 32
     steps_per_epoch = len(data) // batch
 
@@ -537,7 +592,8 @@ def test_sgan_with_10_labels_per_class_beats_the_classifier_trained_on_them_alon
 
     # The same classifier (same initial weights), the same optimizer and number of steps,
     # on the same labelled batches, without the GAN.
-    keras.utils.set_random_seed(0)
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
     alone = classifier()
     alone.compile(keras.optimizers.Adam(1e-3, beta_1=0.5),
                   keras.losses.SparseCategoricalCrossentropy(from_logits=True))
@@ -545,20 +601,26 @@ def test_sgan_with_10_labels_per_class_beats_the_classifier_trained_on_them_alon
     alone_accuracy = _TestAccuracy(lambda: np.argmax(alone.predict(test.images, verbose=0), 1), epochs)
     alone.fit(
         tf.data.Dataset.from_tensor_slices((data.images[labelled], labels[labelled]))
-        .repeat().shuffle(100, seed=0).batch(labelled_batch),
+        .repeat().shuffle(100, seed=seed).batch(labelled_batch),
         steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=0, callbacks=[alone_accuracy],
     )
 
     def build():
         return models.SGAN(conditional.batch_norm_mlp_generator(100, DIGITS_SHAPE, (256, 256)), classifier())
 
-    gan = compiled(build, init_seed=0, lr=1e-3)
+    gan = compiled(build, init_seed=seed, lr=1e-3)
     sgan_accuracy = _TestAccuracy(lambda: gan.classify(test.images), epochs)
-    gan.fit(gan_data.semi_supervised_dataset(data.images, labels, batch, labelled_batch, seed=0, num_epochs=epochs),
+    gan.fit(gan_data.semi_supervised_dataset(data.images, labels, batch, labelled_batch, seed=seed, num_epochs=epochs),
             epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0, callbacks=[sgan_accuracy])
-    # Accuracies after each of the last 5 epochs, averaged: both fluctuate by ~1 point
-    # from one epoch to the next.
-    sgan_mean, alone_mean = np.mean(sgan_accuracy.values), np.mean(alone_accuracy.values)
-    print(f"SGAN: test accuracy {sgan_mean:.3f} {np.round(sgan_accuracy.values, 3)}; the same "
-          f"classifier on the 100 labels alone {alone_mean:.3f} {np.round(alone_accuracy.values, 3)}")
-    assert sgan_mean >= alone_mean + 0.01
+    return {"sgan": float(np.mean(sgan_accuracy.values)), "alone": float(np.mean(alone_accuracy.values))}
+
+
+@pytest.mark.slow
+@pytest.mark.learning
+def test_sgan_with_10_labels_per_class_beats_the_classifier_trained_on_them_alone_over_seeds():
+    results = [sgan_digits_run(seed) for seed in range(5)]
+    print("SGAN on digits (test accuracy: SGAN, the classifier alone), seeds 0-4:", results)
+    gains = [r["sgan"] - r["alone"] for r in results]
+    assert count(gains, lambda gain: gain >= SGAN_GAIN) >= 4
+    assert min(gains) > 0
+    assert float(np.median(gains)) >= SGAN_MEDIAN_GAIN

@@ -11,7 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import data as gan_data
-from keras_gan import metrics, models, networks
+from keras_gan import models, networks
 from keras_gan.checkpoints import gan_checkpoint, random_layer_states
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -142,18 +142,6 @@ def compiled(build, strategy=None, init_seed=1, lr=1e-3, sgd=False, run_eagerly=
     return gan
 
 
-def recipe_gan(variant, seed=0):
-    """The variant's toy recipe (networks, hyper-parameters, optimizers), compiled."""
-    from keras_gan import recipes
-
-    recipe = recipes.get(variant)
-    config = {**recipes.defaults(variant, "toy"), "seed": seed}
-    keras.utils.set_random_seed(seed)
-    gan = recipe.build((2,), config)
-    gan.compile(*recipe.optimizers(config))
-    return gan, config["batch_size"]
-
-
 def all_weights(gan):
     return [w.numpy() for w in gan.generator.weights + gan.discriminator.weights]
 
@@ -235,18 +223,3 @@ def run_variant_cli(variant, directory, *extra):
         "--output-dir", str(out), "--verbose", "0", *extra,
     ])
     return code, out
-
-
-def ring_coverage(gan, steps, batch_size=256):
-    """Trains `gan` on the 8-Gaussian ring for `steps` G steps; returns `mode_coverage`."""
-    ring = gan_data.load_arrays("ring8", num_examples=25_600, seed=0)
-    dataset = (
-        tf.data.Dataset.from_tensor_slices(ring.images)
-        .shuffle(25_600, seed=0)
-        .batch(batch_size * gan.d_steps, drop_remainder=True)
-        .repeat()
-    )
-    gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
-    coverage = metrics.mode_coverage(gan.generate(2000, seed=0), ring.modes, ring.mode_std)
-    print(f"{type(gan).__name__} ring8 coverage after {steps} steps:", coverage)
-    return coverage

@@ -13,8 +13,6 @@ from tests.helpers import (
     assert_mirrored_equals_one_device,
     batches,
     make_variant,
-    recipe_gan,
-    ring_coverage,
     ring_points,
     two_cpu_strategy,
 )
@@ -173,10 +171,30 @@ def test_wgan_under_mirrored_strategy_equals_one_device_and_stays_clipped():
 # ------------------------------------------------------------------------ learning
 
 
+# (variant, G steps, modes covered by 4 of 5 seeds, by every seed, median high quality)
+RING_CHECKS = [("wgan", 600, 5, 4, 0.05), ("wgan_gp", 300, 7, 5, 0.12)]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("variant, steps", [("wgan", 600), ("wgan_gp", 400)])
-def test_toy_recipe_covers_the_ring(variant, steps):
-    # The recipe's toy defaults (MLPs 2x128, z of 16, n_critic 5, batch 256): WGAN with
-    # RMSProp(1e-3) and c = 0.05; WGAN-GP with Adam(2e-3, 0.5, 0.9) and lambda = 0.1.
-    gan, batch_size = recipe_gan(variant)
-    assert ring_coverage(gan, steps, batch_size)["covered"] >= 6
+@pytest.mark.learning
+@pytest.mark.parametrize("variant, steps, most_modes, min_modes, median_high_quality", RING_CHECKS)
+def test_toy_recipe_covers_the_ring_over_seeds(variant, steps, most_modes, min_modes, median_high_quality):
+    # `keras-gan train --variant V --dataset ring8 --steps N --seed S`, seeds 0-4, the
+    # recipe's toy defaults (the gan toy setting: MLPs 2x256, z of 2, batch 256, rates
+    # decaying linearly to 0 over the run; n_critic 5): WGAN with RMSProp(1e-3) and
+    # c = 0.05, WGAN-GP with Adam(2e-3, 0.5, 0.9) and lambda = 0.1.
+    # Measured (covered modes; high-quality fraction, samples within 3 std of a mode),
+    # seeds 0-4, AVX-512 machine (2026-12-02), oneDNN on / TF_ENABLE_ONEDNN_OPTS=0:
+    #   wgan, 600 steps (~16-21 CPU-s per seed): 6, 5, 7, 5, 6 / 6, 6, 7, 6, 6;
+    #     0.128 0.076 0.158 0.080 0.102 / 0.144 0.123 0.160 0.062 0.113
+    #   wgan_gp, 300 steps (~13-17 CPU-s per seed): 8, 8, 8, 8, 8 both;
+    #     0.088 0.228 0.217 0.247 0.257 / 0.165 0.228 0.218 0.254 0.266
+    # (At 600 steps wgan_gp covered 8/8 in every seed with 0.60-0.65 high quality, at
+    # ~23 CPU-s per seed.) Before (z of 16, 2x128, constant rates) one seed was checked
+    # (covered >= 6); those recipes left ~1-3% of the samples on a mode.
+    from tests.learning import count, ring_coverage_over_seeds
+
+    results = ring_coverage_over_seeds(variant, range(5), steps=steps)
+    assert count(results, lambda c: c["covered"] >= most_modes) >= 4
+    assert min(c["covered"] for c in results) >= min_modes
+    assert float(np.median([c["high_quality"] for c in results])) >= median_high_quality

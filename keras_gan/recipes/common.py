@@ -16,10 +16,10 @@ IMAGE_NETWORKS = {"batch_size": 64, "latent_dim": 64, "base_filters": 32}
 TOY_NETWORKS = {"batch_size": 256, "latent_dim": 16, "hidden_units": 128}
 # Metz et al. 2017's optimizer setting for the rings: Adam 1e-3 for both networks.
 TOY_TRAINING = {"epochs": 30, "g_lr": 1e-3, "d_lr": 1e-3}
-# The toy setting of the gan, dcgan, lsgan and sngan recipes: z of size 2 as PacGAN's toy
-# runs (Lin et al. 2018). On ring8 (3,000 steps, seeds 0/1/2, AVX-512 machine) z of 2 put 55/75/54% of the
-# samples within 3 std of a mode against 22/48/31% with z of 16, 8/8/8 modes both
-# (benchmarks/README.md, "Mode collapse").
+# The toy setting of the gan, dcgan, lsgan, sngan, wgan and wgan_gp recipes: z of size 2 as
+# PacGAN's toy runs (Lin et al. 2018). On ring8 (3,000 steps, seeds 0/1/2, AVX-512
+# machine) z of 2 put 55/75/54% of the samples within 3 std of a mode against 22/48/31%
+# with z of 16, 8/8/8 modes both (benchmarks/README.md, "Mode collapse").
 #
 # Their learning rates decay linearly to zero (`lr_schedule="linear"`) and their MLPs are
 # 2 x 256: on ring8 (3,000 steps, seeds 0/1/2, AVX2 machine) the high-quality fraction was

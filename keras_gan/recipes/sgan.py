@@ -7,7 +7,7 @@ from typing import Callable
 from keras_gan import models
 from keras_gan.data.semi_supervised import add_labelled_rows, semi_supervised_labels
 from keras_gan.networks import conditional
-from keras_gan.recipes.common import IMAGE_SETTINGS, TOY_SETTINGS, generator, hidden_units
+from keras_gan.recipes.common import IMAGE_SETTINGS, TOY_DEFAULTS, generator, hidden_units
 from keras_gan.recipes.common import is_toy, model_kwargs, per_kind, require_classes
 from keras_gan.recipes.registry import Recipe, register
 
@@ -84,11 +84,14 @@ class SemiSupervisedRecipe(Recipe):
 # supervised_weight 0 (D the unsupervised K-logit discriminator; pass
 # `--option supervised_weight=1` for the classifier), EMA 0.99 and Adam(1e-3, beta_1 0.5):
 # 8, 8, 6 modes for seeds 0, 1, 2 (14%, 14%, 23% of samples within 3 std of a mode).
+# With the gan recipe's toy setting on top (z of 2, MLPs 2 x 256, rates decaying linearly
+# to 0, 30 epochs = 3,000 steps; AVX-512 machine, issue 13): 8, 8, 8 modes and 84.3%,
+# 85.1%, 84.6% of the samples within 3 std of a mode for seeds 0, 1, 2.
 register(SemiSupervisedRecipe(
     name="sgan",
     build=build,
     defaults=per_kind(
-        {**TOY_SETTINGS, "epochs": 10, "ema_decay": 0.99, "feature_matching": False,
+        {**TOY_DEFAULTS, "ema_decay": 0.99, "feature_matching": False,
          "supervised_weight": 0.0},
         {**IMAGE_SETTINGS, "latent_dim": 100, "g_lr": 3e-4, "d_lr": 3e-4, "feature_matching": True,
          "supervised_weight": 1.0},

@@ -288,10 +288,13 @@ def test_sgan_trainer_appends_a_labelled_batch_and_resumes_exactly(tmp_path):
 
     ring = gan_data.load_arrays("ring8", num_examples=1024, seed=0, with_labels=True)
 
+    # A constant rate: the toy recipe's linear decay would stretch over the longer resumed
+    # run (tests/test_schedules.py tests that case).
     def config(name, epochs, resume=False):
         return TrainConfig(variant="sgan", dataset="ring8", output_dir=str(tmp_path / name),
                            epochs=epochs, batch_size=128, hidden_units=16, latent_dim=4, verbose=0,
-                           resume=resume, options={"labels_per_class": 2, "labelled_batch_size": 8})
+                           resume=resume, lr_schedule="constant",
+                           options={"labels_per_class": 2, "labelled_batch_size": 8})
 
     whole = train(config("whole", 3), data=ring)
     train(config("split", 1), data=ring)

@@ -3,7 +3,7 @@ the inverse of G; D scores (x, E(x)) against (G(z), z) pairs."""
 
 from keras_gan import models
 from keras_gan.networks import bigan
-from keras_gan.recipes.common import IMAGE_SETTINGS, TOY_DEFAULTS, generator, hidden_units
+from keras_gan.recipes.common import IMAGE_SETTINGS, TOY_SETTINGS, generator, hidden_units
 from keras_gan.recipes.common import is_toy, model_kwargs, per_kind
 from keras_gan.recipes.registry import Recipe, register
 
@@ -38,15 +38,17 @@ def build(element_shape, config, num_classes=None):
 # mode). With z of 2, no dropout, the lsgan/sngan toy optimizers (Adam beta (0, 0.9),
 # G 1e-3 / D 4e-3, TTUR) and samples from G's EMA (0.99), 1000 steps (10 epochs of 100)
 # cover 8, 7, 8 modes for seeds 0, 1, 2 (31%, 21%, 36% of 2000 samples within 3 std of a
-# mode). With the gan recipe's toy setting on top (MLPs 2 x 256, rates decaying linearly
-# to 0, 30 epochs = 3,000 steps; AVX-512 machine, issue 13): 8, 8, 8 modes and 49.2%,
-# 54.8%, 64.4% of the samples within 3 std of a mode for seeds 0, 1, 2
-# (tests/test_toy_ring_bigan_sgan.py has the 5-seed check). D scores (x, z) pairs, so the
-# base GAN's regularization options (R1/R2 on x alone) are not offered.
+# mode; tests/test_toy_ring_bigan_sgan.py). The gan recipe's toy setting (MLPs 2 x 256,
+# rates decaying linearly to 0, 3,000 steps) raised the high-quality fraction (48.7 +- 7.3%
+# against 31.3 +- 3.5%, 10 seeds, AVX-512 machine) but lost modes: 6.7 +- 0.7 against
+# 7.9 +- 0.1 (seeds 3 and 6 collapsed onto 4 and 2 modes), reverse KL 0.40 against 0.16,
+# so BiGAN keeps this setting (benchmarks/README.md, "Mode collapse"). D scores (x, z)
+# pairs, so the base GAN's
+# regularization options (R1/R2 on x alone) are not offered.
 register(Recipe(
     name="bigan",
     build=build,
-    defaults=per_kind({**TOY_DEFAULTS, "g_lr": 1e-3, "d_lr": 4e-3,
+    defaults=per_kind({**TOY_SETTINGS, "latent_dim": 2, "epochs": 10, "g_lr": 1e-3, "d_lr": 4e-3,
                        "beta_1": 0.0, "beta_2": 0.9, "ema_decay": 0.99, "dropout": 0.0},
                       {**IMAGE_SETTINGS, "latent_dim": 50, "dropout": 0.2},
                       {"augment": None}, regularization=False),

@@ -16,8 +16,8 @@ IMAGE_NETWORKS = {"batch_size": 64, "latent_dim": 64, "base_filters": 32}
 TOY_NETWORKS = {"batch_size": 256, "latent_dim": 16, "hidden_units": 128}
 # Metz et al. 2017's optimizer setting for the rings: Adam 1e-3 for both networks.
 TOY_TRAINING = {"epochs": 30, "g_lr": 1e-3, "d_lr": 1e-3}
-# The toy setting of the gan, dcgan, lsgan, sngan, wgan, wgan_gp, bigan and sgan recipes: z
-# of size 2 as PacGAN's toy runs (Lin et al. 2018). On ring8 (3,000 steps, seeds 0/1/2, AVX-512
+# The toy setting of the gan, dcgan, lsgan, sngan, wgan, wgan_gp and sgan recipes: z of
+# size 2 as PacGAN's toy runs (Lin et al. 2018). On ring8 (3,000 steps, seeds 0/1/2, AVX-512
 # machine) z of 2 put 55/75/54% of the samples within 3 std of a mode against 22/48/31%
 # with z of 16, 8/8/8 modes both (benchmarks/README.md, "Mode collapse").
 #
@@ -27,8 +27,8 @@ TOY_TRAINING = {"epochs": 30, "g_lr": 1e-3, "d_lr": 1e-3}
 # in every run (benchmarks/README.md, "Mode collapse", has the 10-seed table).
 TOY_DEFAULTS = {**TOY_NETWORKS, **TOY_TRAINING, "latent_dim": 2, "hidden_units": 256,
                 "lr_schedule": "linear"}
-# The class-aware recipes' starting points (cgan, acgan, infogan): the toy networks and
-# training above, and (with bigan and sgan) the image networks for 50 epochs.
+# The class-aware and inference recipes' starting points (cgan, acgan, infogan, bigan):
+# the toy networks and training above, and (with sgan) the image networks for 50 epochs.
 TOY_SETTINGS = {**TOY_NETWORKS, **TOY_TRAINING}
 IMAGE_SETTINGS = {**IMAGE_NETWORKS, "epochs": 50}
 

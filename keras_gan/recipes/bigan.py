@@ -43,8 +43,7 @@ def build(element_shape, config, num_classes=None):
 # against 31.3 +- 3.5%, 10 seeds, AVX-512 machine) but lost modes: 6.7 +- 0.7 against
 # 7.9 +- 0.1 (seeds 3 and 6 collapsed onto 4 and 2 modes), reverse KL 0.40 against 0.16,
 # so BiGAN keeps this setting (benchmarks/README.md, "Mode collapse"). D scores (x, z)
-# pairs, so the base GAN's
-# regularization options (R1/R2 on x alone) are not offered.
+# pairs, so the base GAN's regularization options (R1/R2 on x alone) are not offered.
 register(Recipe(
     name="bigan",
     build=build,

@@ -30,10 +30,11 @@ def spectral_discriminator(element_shape, config):
 # (they used Adam(2e-4, 0, 0.9) and n_dis = 5 there: `--beta-1 0 --beta-2 0.9 --d-steps 5`).
 # Toy, on ring8 (seeds 0/1/2, AVX-512 machine, high-quality fraction: samples within 3 std
 # of a mode): the gan toy setting gave 0.898 / 0.893 / 0.902 in 3,000 steps and 0.926 /
-# 0.892 / 0.908 in 4,000 (8/8 modes); with D at 2e-3, 0.915 / 0.908 / 0.880 (3,000 steps);
-# with D at 1e-3 (no TTUR, 4,000 steps) seed 0 collapsed onto one mode. The earlier setting (z of 16, 2 x 128, constant
-# rates, 1,200 steps) put 11% there (seeds 0-2, AVX2 machine) and its rates decaying alone
-# 3% (benchmarks/README.md, "Mode collapse").
+# 0.892 / 0.908 in 4,000 (8/8 modes; 10 seeds: 92.5 +- 0.4%); with D at 2e-3, 0.915 /
+# 0.908 / 0.880 (3,000 steps); with D at 1e-3 (no TTUR, 4,000 steps) seed 0 collapsed onto
+# one mode. The earlier setting (z of 16, 2 x 128, constant rates, 1,200 steps) put 11%
+# there (seeds 0-2, AVX2 machine) and its rates decaying alone 3% (benchmarks/README.md,
+# "Mode collapse").
 register(Recipe(
     name="sngan",
     build=unconditional_build(models.SNGAN, spectral_discriminator),

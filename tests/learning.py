@@ -10,6 +10,7 @@ machine). `.ci/run` runs the checks marked `learning` a second time with oneDNN 
 import tempfile
 
 import keras
+import numpy as np
 
 from keras_gan import data as gan_data
 from keras_gan import metrics
@@ -38,3 +39,17 @@ def ring_coverage_over_seeds(variant, seeds, steps, **flags):
 def count(values, predicate):
     """How many of `values` satisfy `predicate`."""
     return sum(1 for value in values if predicate(value))
+
+
+def assert_ring_learning(results, most_modes, min_modes, median_high_quality, most_high_quality=0.0):
+    """The ring checks' statistic over seeds (`ring_coverage_over_seeds` results): all but
+    one seed cover >= `most_modes` modes and reach a high-quality fraction >=
+    `most_high_quality`, every seed covers >= `min_modes`, and the median high-quality
+    fraction is >= `median_high_quality`."""
+    covered = [c["covered"] for c in results]
+    high_quality = [round(c["high_quality"], 3) for c in results]
+    seen = f"covered {covered}, high quality {high_quality}"
+    assert count(covered, lambda n: n >= most_modes) >= len(results) - 1, seen
+    assert min(covered) >= min_modes, seen
+    assert count(high_quality, lambda q: q >= most_high_quality) >= len(results) - 1, seen
+    assert float(np.median([c["high_quality"] for c in results])) >= median_high_quality, seen

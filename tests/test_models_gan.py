@@ -249,13 +249,11 @@ def test_ring_learning_covers_most_modes_over_seeds(reuse):
     #     covered 7, 6, 7, 5, 8 (reuse False) and 6, 7, 5, 7, 8 (reuse True).
     # So the check asks 4 of 5 seeds at >= 7 modes, every seed at >= 5, and a median
     # high-quality fraction >= 0.40 (the lowest seed measured: 0.35).
-    from tests.learning import count, ring_coverage_over_seeds
+    from tests.learning import assert_ring_learning, ring_coverage_over_seeds
 
     results = ring_coverage_over_seeds("gan", range(5), steps=1000,
                                        options={"reuse_generator_pass": reuse})
-    assert count(results, lambda c: c["covered"] >= 7) >= 4
-    assert count(results, lambda c: c["covered"] >= 5) == 5
-    assert sorted(c["high_quality"] for c in results)[2] >= 0.40
+    assert_ring_learning(results, most_modes=7, min_modes=5, median_high_quality=0.40)
 
 
 def test_generate_refuses_options_the_variant_does_not_take():

@@ -511,14 +511,15 @@ def bigan_digits_run(seed):
     keras.backend.clear_session()
     gan = compiled(build, init_seed=seed, lr=5e-4)
     gan.fit(_image_batches(digits().images, 64, shuffle_seed=seed), epochs=40, verbose=0)
-    x = digits("test").images
-    reconstruction = np.linalg.norm((gan.reconstruct(x) - x).reshape(len(x), -1), axis=1)
+    test = digits("test")
+    x, reconstructed = test.images, gan.reconstruct(test.images)
+    reconstruction = np.linalg.norm((reconstructed - x).reshape(len(x), -1), axis=1)
     random = np.linalg.norm((gan.generate(len(x), seed=3) - x).reshape(len(x), -1), axis=1)
     return {
         "reconstruction": float(reconstruction.mean()),
         "random": float(random.mean()),
         "closer": float(np.mean(reconstruction < random)),
-        "same_class": float(np.mean(digits_classifier()(gan.reconstruct(x)) == digits("test").labels)),
+        "same_class": float(np.mean(digits_classifier()(reconstructed) == test.labels)),
     }
 
 

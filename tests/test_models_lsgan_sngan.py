@@ -160,12 +160,10 @@ def test_toy_recipe_covers_the_ring_over_seeds(variant):
     # fraction >= 0.45 (the lowest seed measured: 0.59).
     # Before (z of 16, 2x128, constant rates, 600 steps, 2026-12-01) the same seeds covered
     # 8, 7, 7, 7, 8 (lsgan) and 7, 8, 7, 8, 6 (sngan) with 0.4-1.7% of the samples on a mode.
-    from tests.learning import count, ring_coverage_over_seeds
+    from tests.learning import assert_ring_learning, ring_coverage_over_seeds
 
     results = ring_coverage_over_seeds(variant, range(5), steps=1000)
-    assert count(results, lambda c: c["covered"] >= 7) >= 4
-    assert min(c["covered"] for c in results) >= 5
-    assert float(np.median([c["high_quality"] for c in results])) >= 0.45
+    assert_ring_learning(results, most_modes=7, min_modes=5, median_high_quality=0.45)
 
 
 def _digits_8x8(images):

@@ -47,6 +47,13 @@ GAIN_METHODS = {
     "gain_dropped_wide": {"drop_rate": 0.2, "reconstruction_target": "dropped", "width_factor": 4},
     "gain_drop50": {"drop_rate": 0.5},
     "gain_dropped50": {"drop_rate": 0.5, "reconstruction_target": "dropped"},
+    # keras-gan's GAIN (tuned on breast_cancer 20%, seeds 0-2; the tries are in the README):
+    # G 2 x 128 with dropout 0.2, one refinement pass, 20% of observed cells dropped.
+    "gain_plus": {"drop_rate": 0.2, "generator_units": (128, 128), "generator_dropout": 0.2,
+                  "refinement_steps": 1},
+    # The same, an ensemble: the mean of 2 GAINs trained with seeds s and s + 1000.
+    "gain_plus_x2": {"drop_rate": 0.2, "generator_units": (128, 128), "generator_dropout": 0.2,
+                     "refinement_steps": 1, "num_models": 2},
 }
 
 
@@ -106,12 +113,15 @@ def impute(method, x, mask, seed, steps):
 
         options = dict(GAIN_METHODS[method])
         num_imputations = options.pop("num_imputations", 1)
+        num_models = options.pop("num_models", 1)
         width = options.pop("width_factor", None)
         hidden = None if width is None else (width * x.shape[1],) * 2
-        model = train_gain(x, mask, steps=steps, seed=seed, hidden_units=hidden, **options)
-        result = model.impute(x, mask, seed=seed, num_imputations=num_imputations)
-        keras.backend.clear_session()
-        return result
+        results = []
+        for k in range(num_models):
+            model = train_gain(x, mask, steps=steps, seed=seed + 1000 * k, hidden_units=hidden, **options)
+            results.append(model.impute(x, mask, seed=seed, num_imputations=num_imputations))
+            keras.backend.clear_session()
+        return np.mean(results, axis=0)
     completed = sklearn_imputer(method, seed).fit_transform(np.where(mask > 0, x, np.nan))
     return np.where(mask > 0, x, completed)
 

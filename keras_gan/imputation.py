@@ -29,7 +29,8 @@ _MODEL, _ENCODER, _FACTS = "gain.keras", "encoder.json", "imputer.json"
 
 def train_gain(x, mask, steps=10_000, batch_size=128, hint_rate=0.9, alpha=100.0,
                learning_rate=1e-3, hidden_units=None, seed=0, drop_rate=0.0, reconstruction_target="observed",
-               strategy=None, verbose=0):
+               generator_units=None, generator_dropout=0.0, refinement_steps=0, strategy=None,
+               verbose=0):
     """Trains a GAIN with the paper's networks on normalized `x` (NaN where missing).
 
     Rows are drawn by a seeded shuffle repeated for `steps` steps of `batch_size` rows
@@ -45,8 +46,10 @@ def train_gain(x, mask, steps=10_000, batch_size=128, hint_rate=0.9, alpha=100.0
     scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
     with scope:
         keras.utils.set_random_seed(seed)
-        model = gain(x.shape[1:], hidden_units, hint_rate=hint_rate, alpha=alpha, seed=seed,
-                     drop_rate=drop_rate, reconstruction_target=reconstruction_target)
+        model = gain(x.shape[1:], hidden_units, generator_units=generator_units,
+                     generator_dropout=generator_dropout, refinement_steps=refinement_steps,
+                     hint_rate=hint_rate, alpha=alpha, seed=seed, drop_rate=drop_rate,
+                     reconstruction_target=reconstruction_target)
         model.compile(g_optimizer=keras.optimizers.Adam(learning_rate),
                       d_optimizer=keras.optimizers.Adam(learning_rate))
     batch_size = min(batch_size, len(x))
@@ -72,11 +75,17 @@ class TableImputer:
         drop_rate: float. `GAIN(drop_rate=...)`: observed entries hidden from G each step
             and scored by the reconstruction term. Defaults to 0 (the paper's GAIN).
         reconstruction_target: str. `GAIN(reconstruction_target=...)`. Defaults to "observed".
+        generator_units: tuple of ints or None. G's widths alone (None: `hidden_units`).
+        generator_dropout: float. Dropout after G's hidden layers
+            (`networks.gain_generator(dropout_rate=...)`). Defaults to 0 (the paper's G).
+        refinement_steps: int. Extra passes of G over its own estimate
+            (`networks.gain_generator(refinement_steps=...)`). Defaults to 0 (the paper's G).
     """
 
     def __init__(self, steps=10_000, batch_size=128, hint_rate=0.9, alpha=100.0,
                  learning_rate=1e-3, hidden_units=None, num_imputations=1, categorical=None,
-                 seed=0, drop_rate=0.0, reconstruction_target="observed"):
+                 seed=0, drop_rate=0.0, reconstruction_target="observed", generator_units=None,
+                 generator_dropout=0.0, refinement_steps=0):
         for name, value in (("steps", steps), ("batch_size", batch_size),
                             ("num_imputations", num_imputations)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
@@ -86,7 +95,10 @@ class TableImputer:
                         "learning_rate": float(learning_rate),
                         "hidden_units": None if hidden_units is None else list(hidden_units),
                         "seed": int(seed), "drop_rate": float(drop_rate),
-                        "reconstruction_target": reconstruction_target}
+                        "reconstruction_target": reconstruction_target,
+                        "generator_units": None if generator_units is None else list(generator_units),
+                        "generator_dropout": float(generator_dropout),
+                        "refinement_steps": int(refinement_steps)}
         self.num_imputations = int(num_imputations)
         self.categorical = list(categorical or ())
         self.encoder = None

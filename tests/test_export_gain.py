@@ -21,7 +21,13 @@ def test_table_imputer_exports_with_normalization_inside(tmp_path):
     holes = rng.uniform(size=cells.shape) < 0.25
     cells[holes] = None
     table = tables.as_table(cells, columns=["a", "b", "k"], categorical=["k"])
-    imputer = TableImputer(steps=20, batch_size=16, categorical=["k"]).fit(table)
+    # keras-gan's G (dropout, one refinement pass): the exported graph holds both passes.
+    imputer = TableImputer(steps=20, batch_size=16, categorical=["k"], generator_units=(8, 8),
+                           generator_dropout=0.2, refinement_steps=1).fit(table)
+    reloaded = TableImputer.load(imputer.save(str(tmp_path / "run")))
+    assert reloaded.options == imputer.options and reloaded.options["refinement_steps"] == 1
+    np.testing.assert_array_equal(reloaded.model.impute(*imputer.encoder.encode(table)),
+                                  imputer.model.impute(*imputer.encoder.encode(table)))
     directory = _gain.export_imputer(imputer, str(tmp_path / "export"))
     x, mask = imputer.encoder.encode(table)
     offset, span = imputer.encoder.scale()

@@ -213,3 +213,43 @@ def test_conditional_mlp_generator_is_the_mlp_generator_on_z_and_the_label_code(
     assert layout(conditional, "z_and_label") == layout(plain, "z")
     # Plus the label code: a [classes, code_dim] table (the frozen identity for one-hot).
     assert conditional.count_params() == plain.count_params() + 3 * code_dim
+
+
+def test_gain_generator_refinement_is_the_same_mlp_applied_again():
+    # y_0 = g(x, m); y_r = g(m x + (1 - m) y_{r-1}, m), unrolled by hand with the inner MLP.
+    keras.utils.set_random_seed(0)
+    generator = networks.gain_generator((5,), (8, 8), refinement_steps=2)
+    inner = generator.get_layer("gain_generator_pass")
+    assert len(generator.weights) == len(inner.weights) == 6  # one set of weights, shared
+    rng = np.random.default_rng(1)
+    x = rng.uniform(size=(4, 5)).astype("float32")
+    m = (rng.uniform(size=(4, 5)) > 0.4).astype("float32")
+    estimate = inner([x, m])
+    for _ in range(2):
+        estimate = inner([m * x + (1 - m) * np.asarray(estimate), m])
+    np.testing.assert_allclose(generator([x, m]), estimate, atol=1e-6)
+    # One pass less is a different function: the refinement is not a no-op.
+    once = inner([m * x + (1 - m) * np.asarray(inner([x, m])), m])
+    assert np.abs(np.asarray(once) - np.asarray(estimate)).max() > 1e-4
+
+
+def test_gain_generator_dropout_acts_in_training_only():
+    keras.utils.set_random_seed(0)
+    plain = networks.gain_generator((6,), (32, 32))
+    dropped = networks.gain_generator((6,), (32, 32), dropout_rate=0.5)
+    dropped.set_weights(plain.get_weights())
+    x = np.random.default_rng(0).uniform(size=(8, 6)).astype("float32")
+    m = np.ones_like(x)
+    np.testing.assert_allclose(dropped([x, m], training=False), plain([x, m]), atol=1e-6)
+    assert np.abs(np.asarray(dropped([x, m], training=True)) - np.asarray(plain([x, m]))).max() > 1e-3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"dropout_rate": 1.0}, "dropout_rate.*Received: dropout_rate=1.0"),
+    ({"dropout_rate": True}, "dropout_rate"),
+    ({"refinement_steps": -1}, "refinement_steps.*Received: refinement_steps=-1"),
+    ({"refinement_steps": 1.5}, "refinement_steps"),
+])
+def test_gain_generator_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        networks.gain_generator((4,), **kwargs)

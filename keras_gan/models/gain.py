@@ -304,9 +304,19 @@ class GAIN(TwoNetworks, keras.Model):
         return cls(**deserialize_networks(config))
 
 
-def gain(shape, hidden_units=None, **kwargs):
-    """A GAIN with the paper's networks for samples of `shape` (uncompiled)."""
+def gain(shape, hidden_units=None, generator_units=None, generator_dropout=0.0,
+         refinement_steps=0, **kwargs):
+    """A GAIN with the paper's networks for samples of `shape` (uncompiled).
+
+    `hidden_units` sets both networks' widths (None: the paper's), `generator_units` G's
+    alone (None: `hidden_units`); `generator_dropout` and `refinement_steps` are
+    `networks.gain_generator`'s `dropout_rate` and `refinement_steps` (0 and 0: the paper's
+    G). Other keyword arguments go to `GAIN`.
+    """
     from keras_gan import networks
 
-    return GAIN(networks.gain_generator(shape, hidden_units),
+    units = hidden_units if generator_units is None else generator_units
+    generator = networks.gain_generator(shape, units, dropout_rate=generator_dropout,
+                                        refinement_steps=refinement_steps)
+    return GAIN(generator,
                 networks.gain_discriminator(shape, hidden_units), **kwargs)

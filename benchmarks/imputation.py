@@ -38,7 +38,12 @@ sys.path.insert(0, ROOT)
 
 DATASETS = ("breast_cancer", "wine", "diabetes", "digits")
 SKLEARN_METHODS = ("mean", "knn", "mice", "missforest")
-# name -> keyword arguments of keras_gan.imputation.train_gain (plus num_imputations).
+# keras_gan.imputation.PRESETS["plus"], written out: this module imports no TensorFlow at
+# import time (tests/test_benchmarks_imputation.py checks the two agree).
+PLUS = {"drop_rate": 0.2, "generator_units": (128, 128), "generator_dropout": 0.2,
+        "refinement_steps": 1}
+# name -> keyword arguments of keras_gan.imputation.train_gain (plus num_imputations,
+# num_models).
 GAIN_METHODS = {
     "gain": {},  # as published
     "gain_drop": {"drop_rate": 0.2},
@@ -47,13 +52,10 @@ GAIN_METHODS = {
     "gain_dropped_wide": {"drop_rate": 0.2, "reconstruction_target": "dropped", "width_factor": 4},
     "gain_drop50": {"drop_rate": 0.5},
     "gain_dropped50": {"drop_rate": 0.5, "reconstruction_target": "dropped"},
-    # keras-gan's GAIN (tuned on breast_cancer 20%, seeds 0-2; the tries are in the README):
-    # G 2 x 128 with dropout 0.2, one refinement pass, 20% of observed cells dropped.
-    "gain_plus": {"drop_rate": 0.2, "generator_units": (128, 128), "generator_dropout": 0.2,
-                  "refinement_steps": 1},
+    # keras-gan's GAIN, keras_gan.imputation.PRESETS["plus"] (the tries are in the README).
+    "gain_plus": PLUS,
     # The same, an ensemble: the mean of 2 GAINs trained with seeds s and s + 1000.
-    "gain_plus_x2": {"drop_rate": 0.2, "generator_units": (128, 128), "generator_dropout": 0.2,
-                     "refinement_steps": 1, "num_models": 2},
+    "gain_plus_x2": {**PLUS, "num_models": 2},
 }
 
 

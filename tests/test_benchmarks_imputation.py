@@ -47,3 +47,13 @@ def test_smoke_run_writes_a_consistent_json(tmp_path):
     # result recomputed here is the JSON's.
     rerun = imputation.run_one("wine", 0.2, "mean", 0, steps=1)["rmse"]
     assert rerun == report["results"]["wine|0.2|mean|0"]["rmse"]
+
+
+def test_gain_plus_is_the_library_preset():
+    from keras_gan import imputation as library
+
+    assert imputation.GAIN_METHODS["gain_plus"] == library.preset("plus")
+    assert imputation.GAIN_METHODS["gain_plus_x2"] == {**library.preset("plus"), "num_models": 2}
+    assert library.preset("paper") == {}
+    with pytest.raises(ValueError, match="Unknown imputer preset 'best'.*'paper', 'plus'"):
+        library.preset("best")

@@ -1,6 +1,7 @@
 """`keras-gan impute` and `keras-gan train --variant gain` (in-process, tiny step counts)."""
 
 import csv
+import json
 
 import numpy as np
 import pytest
@@ -31,9 +32,12 @@ def test_impute_trains_writes_and_reuses_a_run(tmp_path, capsys):
     source = table_csv(tmp_path / "in.csv")
     out, run = tmp_path / "out.csv", tmp_path / "run"
     argv = ["impute", "--input", str(source), "--output", str(out), "--run-dir", str(run),
-            "--steps", "30", "--batch-size", "16", "--categorical", "kind", "--num-imputations", "2"]
+            "--steps", "30", "--batch-size", "16", "--categorical", "kind", "--num-imputations", "2",
+            "--preset", "plus"]
     assert cli.main(argv) == 0
     assert "Saved the imputer" in capsys.readouterr().out
+    options = json.loads((run / "imputer.json").read_text())["options"]
+    assert options["refinement_steps"] == 1 and options["generator_units"] == [128, 128]
     before, after = rows(source), rows(out)
     assert after[0] == before[0] and len(after) == len(before)
     for old, new in zip(before[1:], after[1:]):

@@ -12,7 +12,7 @@ from keras_gan import recipes
 from keras_gan.data import tables
 
 # The recipe options GAIN takes (`--option key=value`).
-GAIN_OPTIONS = ("hint_rate", "alpha", "categorical")
+GAIN_OPTIONS = ("hint_rate", "alpha", "categorical", "preset")
 
 
 def train_imputer(config):
@@ -25,7 +25,7 @@ def train_imputer(config):
         ValueError: `dataset` is not a CSV path, the run directory already holds an
             imputer (without `resume`), or an unknown option.
     """
-    from keras_gan.imputation import TableImputer
+    from keras_gan.imputation import TableImputer, preset
 
     if config.variant != "gain":
         raise ValueError(f"`train_imputer` trains GAIN. Received: variant={config.variant!r}")
@@ -57,6 +57,7 @@ def train_imputer(config):
         learning_rate=config.g_lr or defaults["g_lr"],
         categorical=categorical,
         seed=config.seed,
+        **preset(str(options.get("preset", "paper"))),
     )
     imputer.fit(tables.read_csv(config.dataset, categorical=categorical))
     imputer.save(run_dir)

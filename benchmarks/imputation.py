@@ -13,8 +13,12 @@ Protocol (GAIN's, Yoon et al. 2018, section 5; recorded in the JSON):
 - Methods: SimpleImputer(mean), KNNImputer(5), IterativeImputer (MICE, BayesianRidge,
   10 rounds), IterativeImputer(ExtraTreesRegressor(10 trees), 10 rounds; a MissForest
   stand-in), and GAIN configurations (`GAIN_METHODS`): "gain" is the paper's (10,000
-  steps, batch 128, hint 0.9, alpha 100, Adam 1e-3, widths = number of columns).
-- Cost: CPU-seconds of each method per seed (`time.process_time`, all threads).
+  steps, batch 128, hint 0.9, alpha 100, Adam 1e-3, widths = number of columns);
+  "gain_plus" is keras-gan's (`keras_gan.imputation.PRESETS["plus"]`), "gain_plus_x2" the
+  mean of two of them trained with seeds s and s + 1000.
+- Cost: CPU-seconds of each method per seed (`time.process_time`, all threads; set
+  TF_NUM_INTRAOP_THREADS=1 OMP_NUM_THREADS=1 to count one core's work, as the README's
+  2026-12-02 numbers do).
 
 Usage:
     python benchmarks/imputation.py [--datasets breast_cancer,wine] [--rates 0.2]
@@ -43,7 +47,7 @@ SKLEARN_METHODS = ("mean", "knn", "mice", "missforest")
 PLUS = {"drop_rate": 0.2, "generator_units": (128, 128), "generator_dropout": 0.2,
         "refinement_steps": 1}
 # name -> keyword arguments of keras_gan.imputation.train_gain (plus num_imputations,
-# num_models).
+# num_models; "steps" overrides --steps).
 GAIN_METHODS = {
     "gain": {},  # as published
     "gain_drop": {"drop_rate": 0.2},
@@ -56,6 +60,8 @@ GAIN_METHODS = {
     "gain_plus": PLUS,
     # The same, an ensemble: the mean of 2 GAINs trained with seeds s and s + 1000.
     "gain_plus_x2": {**PLUS, "num_models": 2},
+    # Three of them, 7,000 steps each (about the CPU of two at 10,000).
+    "gain_plus_x3": {**PLUS, "num_models": 3, "steps": 7000},
 }
 
 
@@ -116,6 +122,7 @@ def impute(method, x, mask, seed, steps):
         options = dict(GAIN_METHODS[method])
         num_imputations = options.pop("num_imputations", 1)
         num_models = options.pop("num_models", 1)
+        steps = options.pop("steps", steps)
         width = options.pop("width_factor", None)
         hidden = None if width is None else (width * x.shape[1],) * 2
         results = []

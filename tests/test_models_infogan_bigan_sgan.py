@@ -594,8 +594,9 @@ def sgan_digits_run(seed):
     def classifier():
         return conditional.classifier_mlp_discriminator(DIGITS_SHAPE, 10, hidden_units=(256, 128, 128))
 
-    # The same classifier (same initial weights), the same optimizer and number of steps,
-    # on the same labelled batches, without the GAN.
+    # The same classifier architecture, optimizer, labelled digits, labelled batch size and
+    # number of steps, without the GAN. Not the same initial weights: both start from
+    # `seed`, but SGAN builds its generator first, so its classifier gets later draws.
     keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
     alone = classifier()

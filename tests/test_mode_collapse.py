@@ -172,7 +172,11 @@ def test_packed_mirrored_strategy_equals_one_device(model, kwargs):
     batch = 128 * kwargs.get("d_steps", 5)
     helpers.assert_mirrored_equals_one_device(
         lambda s: helpers.compiled(lambda: _packed_gan(pack=4, model=model, **kwargs), s, sgd=True, lr=0.05),
-        helpers.batches(points, batch), history_atol=1e-6,
+        # atol 1e-5 (the helper's 2e-6 was exceeded once, 2.97e-6, on another CPU): two
+        # replicas sum the gradient, and R1's double backprop, in another order. A term
+        # scaled wrongly across replicas moves weights by a share of an SGD step (lr 0.05),
+        # orders of magnitude above this.
+        helpers.batches(points, batch), atol=1e-5, history_atol=1e-6,
     )
 
 

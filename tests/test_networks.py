@@ -129,6 +129,7 @@ def test_maxout_discriminator_saves_and_reloads(tmp_path):
 
 def _layer_cases():
     """(class, constructor kwargs away from the defaults, input shapes, call kwargs)."""
+    from keras_gan.networks import gain as gain_layers
     from keras_gan.networks import stylegan2 as sg
 
     const = {"noise_mode": "const"}  # deterministic noise, saved with the weights
@@ -150,6 +151,7 @@ def _layer_cases():
         "ToRGB": (sg.ToRGB, {"channels": 3, "fused": True}, [(4, 4, 4, 2), (4, 5)], {}),
         "StyledDense": (sg.StyledDense, {"units": 3, "demodulate": False}, [(4, 2), (4, 5)], const),
         "ToVector": (sg.ToVector, {"units": 2}, [(4, 3), (4, 5)], {}),
+        "FillMissing": (gain_layers.FillMissing, {}, [(4, 5), (4, 5), (4, 5)], {}),
     }
 
 

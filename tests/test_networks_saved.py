@@ -39,6 +39,7 @@ REGISTERED_NAMES = [
     "keras_gan>DeepConvolutionalGAN",
     "keras_gan>EqualizedConv2D",
     "keras_gan>EqualizedDense",
+    "keras_gan>FillMissing",
     "keras_gan>GAIN",
     "keras_gan>GAN",
     "keras_gan>InfoGAN",

@@ -202,7 +202,12 @@ def main(argv=None):
     parser.add_argument("--output", default=os.path.join(ROOT, "benchmarks", "results", "imputation.json"))
     parser.add_argument("--smoke", action="store_true",
                         help="Seconds: wine at 20%%, seeds 0-1, mean/knn/gain, 50 GAIN steps.")
+    parser.add_argument("--merge", nargs="+", metavar="JSON",
+                        help="Measure nothing: add these runs' results (e.g. seed chunks run in "
+                             "parallel, each with its own --output) to --output and rewrite its summary.")
     args = parser.parse_args(argv)
+    if args.merge:
+        return merge(args)
     if args.smoke:
         args.datasets, args.rates, args.seeds, args.methods, args.steps = "wine", "0.2", "0,1", "mean,knn,gain", 50
     datasets = args.datasets.split(",")
@@ -229,6 +234,28 @@ def main(argv=None):
                     # Written after every run: an interrupted chunk keeps what it measured.
                     summary = write_report(args, results)
     print(markdown(summary))
+    return 0
+
+
+def merge(args):
+    """Union of the `results` of several runs' JSON files (and --output's, if it exists).
+
+    A key (table|rate|method|seed) measured in two files with different numbers is an
+    error: the runs disagree, and silently keeping one would hide it.
+    """
+    results = {}
+    sources = ([args.output] if os.path.exists(args.output) else []) + list(args.merge)
+    for path in sources:
+        with open(path) as f:
+            report = json.load(f)
+        if report.get("smoke"):
+            raise SystemExit(f"--merge: {path} is a --smoke run; merge only full measurements.")
+        for key, value in report["results"].items():
+            if key in results and results[key]["rmse"] != value["rmse"]:
+                raise SystemExit(f"--merge: {key} has RMSE {results[key]['rmse']} in one file and "
+                                 f"{value['rmse']} in {path}; rerun it or drop one of the files.")
+            results[key] = value
+    print(markdown(write_report(args, results)))
     return 0
 
 

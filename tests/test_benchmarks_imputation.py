@@ -57,3 +57,25 @@ def test_gain_plus_is_the_library_preset():
     assert library.preset("paper") == {}
     with pytest.raises(ValueError, match="Unknown imputer preset 'best'.*'paper', 'plus'"):
         library.preset("best")
+
+
+def test_merge_joins_seed_chunks_and_refuses_disagreeing_runs(tmp_path):
+    # Two chunks measured apart (as two processes would), then one merged report.
+    chunk = ["--datasets", "wine", "--rates", "0.2", "--methods", "mean,knn"]
+    first, second, merged = (str(tmp_path / n) for n in ("a.json", "b.json", "all.json"))
+    assert imputation.main(chunk + ["--seeds", "0", "--output", first]) == 0
+    assert imputation.main(chunk + ["--seeds", "1", "--output", second]) == 0
+    assert imputation.main(["--output", merged, "--merge", first, second]) == 0
+    report = json.loads(open(merged).read())
+    assert sorted(report["results"]) == ["wine|0.2|knn|0", "wine|0.2|knn|1",
+                                         "wine|0.2|mean|0", "wine|0.2|mean|1"]
+    expected = np.mean([report["results"][f"wine|0.2|mean|{s}"]["rmse"] for s in (0, 1)])
+    assert report["summary"]["wine"]["0.2"]["mean"]["seeds"] == 2
+    assert report["summary"]["wine"]["0.2"]["mean"]["rmse_mean"] == pytest.approx(expected)
+
+    tampered = json.loads(open(second).read())
+    tampered["results"]["wine|0.2|mean|1"]["rmse"] += 0.01
+    with open(second, "w") as f:
+        json.dump(tampered, f)
+    with pytest.raises(SystemExit, match=r"wine\|0.2\|mean\|1 has RMSE .* in one file"):
+        imputation.main(["--output", merged, "--merge", second])

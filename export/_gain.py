@@ -37,6 +37,13 @@ def _resolve(imputer, offset, span):
         if offset is not None or span is not None:
             raise ValueError("`offset` and `span` come from the TableImputer's encoder; do not pass them.")
         offset, span = imputer.encoder.scale()
+        if imputer.blend is not None:
+            import warnings
+
+            warnings.warn(
+                f"The imputer blends GAIN with {imputer.blend!r} (blend={imputer.blend!r}); the export "
+                "holds GAIN alone. To reproduce `transform`, average its output with "
+                "keras_gan.imputation.mice_impute on the normalized table.", stacklevel=3)
         return imputer.model, offset, span
     if not isinstance(imputer, GAIN):
         raise ValueError(

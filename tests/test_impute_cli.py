@@ -85,3 +85,26 @@ def test_bad_input_is_refused_and_nothing_written(tmp_path, capsys, text, messag
     assert cli.main(["impute", "--input", str(source), "--output", str(out), "--steps", "5"]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["bad.csv"]
+
+
+def test_preset_plus_mice_saves_its_blend(tmp_path, capsys):
+    source = table_csv(tmp_path / "in.csv")
+    out, run = tmp_path / "out.csv", tmp_path / "run"
+    assert cli.main(["impute", "--input", str(source), "--output", str(out), "--run-dir", str(run),
+                     "--steps", "10", "--batch-size", "16", "--categorical", "kind",
+                     "--preset", "plus_mice"]) == 0
+    facts = json.loads((run / "imputer.json").read_text())
+    assert facts["blend"] == "mice" and facts["options"]["refinement_steps"] == 1
+    assert all("" not in r for r in rows(out))
+
+
+def test_preset_choices_are_the_librarys_presets():
+    import argparse
+
+    from keras_gan.imputation import PRESETS
+    from trainers import impute
+
+    parser = argparse.ArgumentParser()
+    impute.add_arguments(parser)
+    choices = next(a.choices for a in parser._actions if a.dest == "preset")
+    assert sorted(choices) == sorted(PRESETS)

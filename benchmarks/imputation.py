@@ -15,10 +15,11 @@ Protocol (GAIN's, Yoon et al. 2018, section 5; recorded in the JSON):
   stand-in), and GAIN configurations (`GAIN_METHODS`): "gain" is the paper's (10,000
   steps, batch 128, hint 0.9, alpha 100, Adam 1e-3, widths = number of columns);
   "gain_plus" is keras-gan's (`keras_gan.imputation.PRESETS["plus"]`), "gain_plus_x2" the
-  mean of two of them trained with seeds s and s + 1000.
+  mean of two of them trained with seeds s and s + 1000. A blend "a+b" (e.g.
+  "gain_plus+mice", "missforest+mice") is the mean of its parts' imputations.
 - Cost: CPU-seconds of each method per seed (`time.process_time`, all threads; set
   TF_NUM_INTRAOP_THREADS=1 OMP_NUM_THREADS=1 to count one core's work, as the README's
-  2026-12-02 numbers do).
+  2026-12-03 numbers do).
 
 Usage:
     python benchmarks/imputation.py [--datasets breast_cancer,wine] [--rates 0.2]
@@ -39,6 +40,8 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402  (benchmarks/machine.py)
 
 DATASETS = ("breast_cancer", "wine", "diabetes", "digits")
 SKLEARN_METHODS = ("mean", "knn", "mice", "missforest")
@@ -112,8 +115,27 @@ def sklearn_imputer(name, seed):
     raise ValueError(f"Unknown method {name!r}. Expected one of {SKLEARN_METHODS + tuple(GAIN_METHODS)}.")
 
 
+def blend_parts(method):
+    """The parts of a blend "a+b" (the mean of their imputations), or None if not one."""
+    if "+" not in method:
+        return None
+    parts = method.split("+")
+    for part in parts:
+        if part not in SKLEARN_METHODS and part not in GAIN_METHODS:
+            raise ValueError(f"Unknown method {part!r} in blend {method!r}. "
+                             f"Expected parts among {SKLEARN_METHODS + tuple(GAIN_METHODS)}.")
+    return parts
+
+
 def impute(method, x, mask, seed, steps):
-    """Imputed normalized table (observed cells unchanged)."""
+    """Imputed normalized table (observed cells unchanged).
+
+    A blend "a+b" averages the parts' imputations: an ensemble of two different models,
+    whose errors are partly independent (each part measured alone under its own name).
+    """
+    parts = blend_parts(method)
+    if parts is not None:
+        return np.mean([impute(part, x, mask, seed, steps) for part in parts], axis=0)
     if method in GAIN_METHODS:
         import keras
 
@@ -216,7 +238,11 @@ def main(argv=None):
         if name not in DATASETS:
             raise SystemExit(f"Unknown dataset {name!r}. Expected some of {DATASETS}.")
     for name in methods:
-        if name not in SKLEARN_METHODS and name not in GAIN_METHODS:
+        try:
+            known = blend_parts(name) is not None or name in SKLEARN_METHODS or name in GAIN_METHODS
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
+        if not known:
             raise SystemExit(f"Unknown method {name!r}. Expected some of {SKLEARN_METHODS + tuple(GAIN_METHODS)}.")
 
     previous = {}
@@ -224,6 +250,7 @@ def main(argv=None):
         with open(args.output) as f:
             previous = json.load(f).get("results", {})
     results = dict(previous)
+    facts = {**machine.machine_facts(), "threads": {k: os.environ.get(k) for k in _THREAD_VARIABLES}}
     for seed in parse_seeds(args.seeds):
         for dataset in datasets:
             for rate in [float(r) for r in args.rates.split(",")]:
@@ -232,7 +259,7 @@ def main(argv=None):
                     results[key] = run_one(dataset, rate, method, seed, args.steps)
                     print(key, {k: round(v, 4) for k, v in results[key].items()}, flush=True)
                     # Written after every run: an interrupted chunk keeps what it measured.
-                    summary = write_report(args, results)
+                    summary = write_report(args, results, machines=[facts])
     print(markdown(summary))
     return 0
 
@@ -243,7 +270,7 @@ def merge(args):
     A key (table|rate|method|seed) measured in two files with different numbers is an
     error: the runs disagree, and silently keeping one would hide it.
     """
-    results = {}
+    results, machines = {}, []
     sources = ([args.output] if os.path.exists(args.output) else []) + list(args.merge)
     for path in sources:
         with open(path) as f:
@@ -255,14 +282,23 @@ def merge(args):
                 raise SystemExit(f"--merge: {key} has RMSE {results[key]['rmse']} in one file and "
                                  f"{value['rmse']} in {path}; rerun it or drop one of the files.")
             results[key] = value
-    print(markdown(write_report(args, results)))
+        for facts in report.get("machines", []):
+            if facts not in machines:
+                machines.append(facts)
+    print(markdown(write_report(args, results, machines)))
     return 0
 
 
-def write_report(args, results):
+_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
+
+
+def write_report(args, results, machines):
+    """Writes --output atomically; `machines`: where the results were measured (a merge
+    lists its sources' machines; files written before this field have none)."""
     summary = summarize(results)
     report = {
         "protocol": __doc__.split("Usage:")[0].strip(),
+        "machines": machines,
         "gain_methods": GAIN_METHODS,
         "gain_steps": args.steps,
         "smoke": args.smoke,

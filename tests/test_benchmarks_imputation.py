@@ -71,6 +71,9 @@ def test_merge_joins_seed_chunks_and_refuses_disagreeing_runs(tmp_path):
                                          "wine|0.2|mean|0", "wine|0.2|mean|1"]
     expected = np.mean([report["results"][f"wine|0.2|mean|{s}"]["rmse"] for s in (0, 1)])
     assert report["summary"]["wine"]["0.2"]["mean"]["seeds"] == 2
+    # Where each chunk was measured travels with its results (equal facts once).
+    assert 1 <= len(report["machines"]) <= 2
+    assert all("instruction_sets" in m and "threads" in m for m in report["machines"])
     assert report["summary"]["wine"]["0.2"]["mean"]["rmse_mean"] == pytest.approx(expected)
 
     tampered = json.loads(open(second).read())
@@ -79,3 +82,33 @@ def test_merge_joins_seed_chunks_and_refuses_disagreeing_runs(tmp_path):
         json.dump(tampered, f)
     with pytest.raises(SystemExit, match=r"wine\|0.2\|mean\|1 has RMSE .* in one file"):
         imputation.main(["--output", merged, "--merge", second])
+
+
+def test_a_blend_is_the_mean_of_its_parts_imputations():
+    truth = imputation.load_table("wine")
+    mask = imputation.mcar_mask(truth.shape, 0.2, seed=0)
+    low, span = imputation.observed_min_max(truth, mask)
+    x = np.where(mask > 0, (truth - low) / span, np.nan).astype("float32")
+    parts = [imputation.impute(m, x, mask, 0, steps=1) for m in ("mean", "knn")]
+    blend = imputation.impute("mean+knn", x, mask, 0, steps=1)
+    np.testing.assert_allclose(blend, (parts[0] + parts[1]) / 2)
+    np.testing.assert_array_equal(blend[mask > 0], x[mask > 0])  # observed cells kept
+    assert not np.allclose(blend, parts[0]) and not np.allclose(blend, parts[1])
+    with pytest.raises(SystemExit, match="Unknown method 'mode' in blend 'mean\\+mode'"):
+        imputation.main(["--methods", "mean+mode", "--output", "/nonexistent/x.json"])
+
+
+def test_the_benchmarks_gain_plus_mice_is_the_library_preset():
+    # The benchmark's blend "gain_plus+mice" is TableImputer(**preset("plus_mice")): the same
+    # GAIN settings, and the same MICE (max_iter 10, random_state = seed) as mice_impute.
+    from keras_gan import imputation as library
+
+    plus_mice = library.preset("plus_mice")
+    assert plus_mice.pop("blend") == "mice" and plus_mice == imputation.GAIN_METHODS["gain_plus"]
+    truth = imputation.load_table("wine")
+    mask = imputation.mcar_mask(truth.shape, 0.2, seed=4)
+    low, span = imputation.observed_min_max(truth, mask)
+    x = np.where(mask > 0, (truth - low) / span, np.nan).astype("float32")
+    # rtol 1e-5: the benchmark's MICE fits float32 input, mice_impute float64.
+    np.testing.assert_allclose(imputation.impute("mice", x, mask, 4, steps=1),
+                               library.mice_impute(x, mask, seed=4), rtol=1e-5)

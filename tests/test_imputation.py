@@ -9,6 +9,7 @@ import pytest
 from export import _gain
 from keras_gan.data import tables
 from keras_gan.imputation import TableImputer, mice_impute, preset
+from tests.helpers import load_script
 
 
 def _numeric_table(n=60, seed=0):
@@ -36,6 +37,7 @@ def test_mice_impute_recovers_a_linear_column_and_keeps_observed_entries():
 
 def test_blend_is_the_mean_of_gain_and_mice_and_survives_save_and_load(tmp_path):
     table = _numeric_table()
+    # The plus preset with its default (small) widths: 20 steps only check the arithmetic.
     imputer = TableImputer(steps=20, batch_size=16, blend="mice", **{
         k: v for k, v in preset("plus").items() if k != "generator_units"}).fit(table)
     x, mask = imputer.encoder.encode(table)
@@ -94,20 +96,18 @@ def test_plus_mice_beats_mice_on_breast_cancer_over_seeds():
     """`preset("plus_mice")` completes breast_cancer (20% of cells missing at random) with
     a lower RMSE than MICE alone: the GAN's errors are not MICE's."""
     import keras
-    from sklearn.datasets import load_breast_cancer
 
     from keras_gan.imputation import train_gain
 
-    truth = load_breast_cancer().data
-    span = truth.max(0) - truth.min(0)
+    # The benchmark's protocol, from the benchmark itself: masks, normalization by the
+    # observed cells' min and max, RMSE scored with the complete table's.
+    benchmark = load_script("benchmarks/imputation.py")
+    truth = benchmark.load_table("breast_cancer")
     ratios = []
     for seed in range(5):
-        mask = (np.random.default_rng(seed).uniform(size=truth.shape) >= 0.2).astype("float32")
-        # As the benchmark: normalized by the observed cells' min and max, scored by the
-        # complete table's.
-        observed = np.where(mask > 0, truth, np.nan)
-        o_low, o_span = np.nanmin(observed, 0), np.nanmax(observed, 0) - np.nanmin(observed, 0)
-        x = ((observed - o_low) / o_span).astype("float32")
+        mask = benchmark.mcar_mask(truth.shape, 0.2, seed)
+        low, span = benchmark.observed_min_max(truth, mask)
+        x = np.where(mask > 0, (truth - low) / span, np.nan).astype("float32")
         options = preset("plus_mice")
         options.pop("blend")
         gain = train_gain(x, mask, steps=2000, seed=seed, **options).impute(x, mask, seed=seed)
@@ -115,8 +115,7 @@ def test_plus_mice_beats_mice_on_breast_cancer_over_seeds():
         mice = mice_impute(x, mask, seed)
 
         def rmse(completed):
-            error = ((completed * o_span + o_low - truth) / span)[mask == 0]
-            return float(np.sqrt(np.mean(error ** 2)))
+            return benchmark.normalized_rmse(truth, completed * span + low, mask)
 
         ratios.append(round(rmse((np.asarray(gain, "float64") + mice) / 2) / rmse(mice), 3))
     print("plus_mice / MICE RMSE per seed:", ratios)

@@ -1,6 +1,7 @@
 """Builds the variant gallery: trains every variant on `digits`, draws its sample grid,
-evaluates it and writes `docs/gallery.md`; plus one figure of the unconditional variants
-on the 8-Gaussian ring (`ring8`) with their mode coverage.
+evaluates it and writes `docs/gallery.md`; its 2-D mixtures section (ring8, grid25) quotes
+the mode-collapse benchmark's results (`benchmarks/mode_collapse.py`: 10 seeds per row,
+its figures), which owns that measurement, instead of training one seed again.
 
     python docs/gallery.py                      # everything (about an hour on 2 CPU cores)
     python docs/gallery.py --variants gan,cgan  # some variants
@@ -24,7 +25,6 @@ variants are still run, and the script exits with status 1 at the end.
 
 import argparse
 import datetime
-import io
 import json
 import math
 import os
@@ -56,7 +56,7 @@ DIGITS_EPOCHS = {
     # wgan / wgan_gp: at their papers' learning rates (RMSprop 5e-5; Adam 1e-4) the critic
     # needs far more generator steps than a CPU gallery affords: these budgets (200 / 80 G
     # steps) still show noise, and 200 epochs of wgan took > 1 hour on the loaded machine.
-    # Their learning is shown on the ring (figure below) and by the tests' ring checks.
+    # Their learning is shown on the 2-D mixtures (section below) and by the tests' ring checks.
     "wgan": 50,       # recipe: 200 (2.4 s/epoch: 4 generator steps of 5 critic batches)
     "wgan_gp": 20,    # recipe: 200 (~5 s/epoch: 4 generator steps, double backprop)
     "lsgan": 25,      # recipe: 50 (~4 s/epoch)
@@ -72,12 +72,13 @@ DIGITS_EPOCHS = {
 # Extra `keras-gan train` flags per variant.
 DIGITS_EXTRA_FLAGS = {"stylegan2": ["--image-size", 16]}
 
-# Variants whose generator takes no class label and that have a toy recipe. (dcgan's toy
-# recipe is the gan recipe: MLPs on 2-D data, the same run.)
-RING_VARIANTS = ("gan", "wgan", "wgan_gp", "lsgan", "sngan", "infogan", "bigan", "sgan", "stylegan2")
-
 GRID_COLUMNS = 8
-RING_SAMPLES = 2000
+# The mode-collapse benchmark's results and figures, quoted by the 2-D mixtures section.
+MODE_COLLAPSE_JSON = os.path.join(REPO, "benchmarks", "results", "mode_collapse.json")
+MODE_COLLAPSE_FIGURES = {
+    "ring8": os.path.join(REPO, "benchmarks", "results", "mode_collapse.png"),
+    "grid25": os.path.join(REPO, "benchmarks", "results", "mode_collapse_grid25.png"),
+}
 # Errors that a file being edited at that moment can cause: such a run is retried once.
 TRANSIENT_ERRORS = ("SyntaxError", "IndentationError", "ImportError", "ModuleNotFoundError")
 RETRY_WAIT_SECONDS = 60
@@ -281,63 +282,6 @@ def shared_classifier(directory, image_size, epochs, seed=0):
     return extractor.protocol, floor
 
 
-# --------------------------------------------------------------------- ring8 figure
-
-
-def ring_panel_data(run_dir, seed=0):
-    """Samples of a ring8 run and their mode coverage."""
-    import numpy as np
-
-    from keras_gan import data
-    from keras_gan.metrics import mode_coverage
-
-    from keras_gan import sampling
-
-    generator, facts = load_generator(run_dir)
-    # The model's training prior (InfoGAN: uniform codes, continuous ~ U(-1, 1)).
-    samples = sampling.generate(generator, sampling.prior_inputs(facts, RING_SAMPLES, seed))
-    modes, std = data.toy_modes("ring8")
-    return samples, modes, std, mode_coverage(samples, modes, std)
-
-
-def write_ring_figure(panels, path):
-    """One scatter panel per variant: samples, real modes (x) and 3-std circles."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    columns = 5
-    rows = math.ceil(len(panels) / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.7 * rows), dpi=80,
-                             squeeze=False)
-    for ax in axes.flat:
-        ax.set_axis_off()
-    for ax, (variant, (samples, modes, std, coverage)) in zip(axes.flat, panels.items()):
-        ax.set_axis_on()
-        ax.scatter(samples[:, 0], samples[:, 1], s=1, c="tab:blue", alpha=0.4, rasterized=True)
-        for x, y in modes:
-            ax.add_patch(plt.Circle((x, y), 3 * std, fill=False, color="tab:red", lw=0.8))
-        ax.scatter(modes[:, 0], modes[:, 1], marker="x", s=25, c="tab:red", linewidths=1)
-        ax.set_xlim(-3, 3)
-        ax.set_ylim(-3, 3)
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f"{variant}: {coverage['covered']}/{len(modes)} modes, "
-                     f"{100 * coverage['high_quality']:.0f}% hq", fontsize=9)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    # A 64-colour palette keeps the figure small enough to commit (~4x smaller).
-    from PIL import Image
-
-    buffer.seek(0)
-    Image.open(buffer).convert("RGB").quantize(64).save(path, format="PNG", optimize=True)
-
-
 # ----------------------------------------------------------------------- the page
 
 
@@ -345,8 +289,64 @@ def _number(value, digits):
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def write_page(path, rows, ring, floors, protocols, args):
-    """Writes gallery.md: how it was made, the table, the ring8 figure. `floors` and
+def mixture_lines(link, json_path=MODE_COLLAPSE_JSON, figures=MODE_COLLAPSE_FIGURES):
+    """The page's 2-D mixtures section: per data set, the mode-collapse benchmark's figure
+    (seed 0 of each row) and its table (mean +- standard error over the seeds it ran);
+    `link(path)` makes a path relative to the page."""
+    with open(json_path, encoding="utf-8") as f:
+        report = json.load(f)
+    lines = [
+        "## 2-D mixtures (ring8, grid25)",
+        "",
+        "The variants whose generator takes no label on `ring8` (8 Gaussians on a circle, "
+        "std / radius 0.01) and `grid25` (25 on a 5 x 5 grid, std 0.05), each run "
+        "`keras-gan train --variant VARIANT --dataset DATA --seed S` with the recipe's "
+        "defaults (pacgan2/3/4: the gan recipe with `--option pack=m`), as measured by "
+        "`python benchmarks/mode_collapse.py` (PacGAN's protocol; "
+        "[benchmarks/README.md](" + link(os.path.join(REPO, "benchmarks", "README.md"))
+        + "#mode-collapse) has the published rows, the machines and the reading). Modes: "
+        "at least one of 2,500 samples within 3 std; high quality: samples within 3 std "
+        "of their nearest mode; reverse KL of their nearest-mode histogram against the "
+        "uniform mixture. Figures: seed 0 of each row.",
+        "",
+    ]
+    order = ("ring8", "grid25")
+    for dataset in sorted(report["summary"], key=lambda d: order.index(d) if d in order else len(order)):
+        entries = report["summary"][dataset]
+        steps, machines = {}, {}
+        for run in report["runs"]:
+            if run["dataset"] == dataset:
+                steps.setdefault(run["row"], set()).add(run["steps"])
+                machines.setdefault(run["row"], set()).add(_vector_unit(run.get("machine", {})))
+        lines.append(f"### {dataset}")
+        lines.append("")
+        if dataset in figures and os.path.exists(figures[dataset]):
+            lines += [f"![{dataset}]({link(figures[dataset])})", ""]
+        lines += ["| row | seeds | steps | modes | high quality | reverse KL | CPU-s / seed | machine |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for row, entry in entries.items():
+            (m, m_se), (hq, hq_se), (kl, kl_se) = (entry[k] for k in ("modes", "high_quality", "reverse_kl"))
+            shown_steps = "/".join(f"{n:,}" for n in sorted(steps.get(row, ())))
+            lines.append(f"| {row} | {len(entry['seeds'])} | {shown_steps} | {m:.1f} +- {m_se:.1f} | "
+                         f"{100 * hq:.1f} +- {100 * hq_se:.1f}% | {kl:.3f} +- {kl_se:.3f} | "
+                         f"{entry['cpu_s'][0]:.0f} | {', '.join(sorted(machines.get(row, ())))} |")
+        lines.append("")
+    return lines
+
+
+def _vector_unit(machine):
+    """"AVX-512" or "AVX2" from a benchmark run's machine facts (either format it has
+    written: `instruction_sets` of benchmarks/machine.py, or the older `cpu_flags`)."""
+    sets = machine.get("instruction_sets") or {}
+    flags = machine.get("cpu_flags") or []
+    if sets.get("AVX-512F") or "avx512f" in flags:
+        return "AVX-512"
+    return "AVX2" if sets.get("AVX2") or "avx2" in flags else "unknown"
+
+
+def write_page(path, rows, mixtures, floors, protocols, args):
+    """Writes gallery.md: how it was made, the digits table and (with `mixtures`, the
+    mode-collapse benchmark's JSON path) the 2-D mixtures section. `floors` and
     `protocols` map an image size to its real-data floor and extractor protocol."""
     from keras_gan import recipes
 
@@ -417,31 +417,9 @@ def write_page(path, rows, ring, floors, protocols, args):
             "codes, uniform continuous codes), so its numbers understate the model.",
             "",
         ]
-    if ring:
-        lines += [
-            "## 8 Gaussians (ring8)",
-            "",
-            "The variants whose generator takes no label, trained on `ring8` (8 Gaussians "
-            "of std 0.02 on a circle of radius 2) with the recipe's toy defaults: "
-            "`keras-gan train --variant VARIANT --dataset ring8` (dcgan's toy recipe is "
-            "gan's: the same MLPs). Red: real modes and 3-std circles; titles: modes "
-            f"covered (`keras_gan.metrics.mode_coverage` of {RING_SAMPLES} samples) and "
-            "the share of samples within 3 std of a mode.",
-            "",
-            f"![ring8]({link(ring['image'])})",
-            "",
-            "| variant | epochs (steps) | train min | modes covered | high quality |",
-            "|---|---|---|---|---|",
-        ]
-        for row in ring["rows"]:
-            if row.get("error"):
-                lines.append(f"| {row['variant']} | – | – | **failed** | – |")
-            else:
-                lines.append(f"| {row['variant']} | {row['epochs']} ({row['steps']}) | "
-                             f"{row['train_seconds'] / 60:.1f} | {row['covered']}/8 | "
-                             f"{100 * row['high_quality']:.0f}% |")
-        lines.append("")
-    trained = [row for row in rows + (ring["rows"] if ring else []) if "train_seconds" in row]
+    if mixtures:
+        lines += mixture_lines(link, mixtures)
+    trained = [row for row in rows if "train_seconds" in row]
     lines.append(f"Generated {datetime.date.today().isoformat()}; training wall time summed "
                  f"over the {len(trained)} runs: "
                  f"{sum(row['train_seconds'] for row in trained) / 60:.0f} minutes.")
@@ -473,19 +451,20 @@ def build_parser():
     parser.add_argument("--variants", default=",".join(VARIANTS),
                         help="Comma-separated variants. Default: all.")
     parser.add_argument("--output-dir", default=os.path.join(REPO, "docs", "images", "variants"),
-                        help="Where the PNG grids and ring8.png go. Default: docs/images/variants")
+                        help="Where the PNG grids go. Default: docs/images/variants")
     parser.add_argument("--runs-dir", default=os.path.join(REPO, "runs", "gallery"),
-                        help="Run directories (RUNS/VARIANT, RUNS/ring8/VARIANT) and logs. "
+                        help="Run directories (RUNS/VARIANT) and logs. "
                              "Default: runs/gallery")
     parser.add_argument("--gallery-md", default=os.path.join(REPO, "docs", "gallery.md"),
                         help="The page written. Default: docs/gallery.md")
     parser.add_argument("--epochs-override", type=int, default=None, metavar="N",
-                        help="Train every run (digits and ring8) for N epochs instead of the "
+                        help="Train every run for N epochs instead of the "
                              "gallery's choice (quick checks).")
+    parser.add_argument("--mode-collapse-json", default=MODE_COLLAPSE_JSON,
+                        help="The mode-collapse benchmark's results quoted in the 2-D mixtures "
+                             "section. Default: benchmarks/results/mode_collapse.json")
     parser.add_argument("--no-ring", dest="ring", action="store_false",
-                        help="Skip the ring8 figure.")
-    parser.add_argument("--no-digits", dest="digits", action="store_false",
-                        help="Skip the digits runs (only the ring8 figure).")
+                        help="Leave out the 2-D mixtures section.")
     parser.add_argument("--eval-samples", type=int, default=2000,
                         help="Generated images per evaluation. Default: %(default)s")
     parser.add_argument("--domain-epochs", type=int, default=10,
@@ -516,8 +495,7 @@ def main(argv=None):
     failures = []
 
     # One classifier (and real-data floor) per image size, shared by every run of that size.
-    digits_variants = variants if args.digits else []
-    sizes = sorted({image_size(variant) for variant in digits_variants}, reverse=True)
+    sizes = sorted({image_size(variant) for variant in variants}, reverse=True)
     classifiers, protocols, floors = {}, {}, {}
     for size in sizes:
         print(f"== shared domain classifier and real-data floor at {size}x{size}", flush=True)
@@ -528,7 +506,7 @@ def main(argv=None):
               f"{floors[size]['fid']:.2f}, IS {floors[size]['is']:.2f}", flush=True)
 
     rows = []
-    for variant in digits_variants:
+    for variant in variants:
         print(f"== {variant} on digits", flush=True)
         epochs = args.epochs_override or DIGITS_EPOCHS[variant]
         extra = ["--epochs", epochs, *DIGITS_EXTRA_FLAGS.get(variant, [])]
@@ -560,39 +538,17 @@ def main(argv=None):
         # The page so far (a long run interrupted later still leaves its table).
         write_page(args.gallery_md, rows, None, floors, protocols, args)
 
-    ring = None
-    if args.ring:
-        ring_variants = [v for v in variants if v in RING_VARIANTS]
-        ring = {"rows": [], "image": os.path.join(output_dir, "ring8.png")}
-        panels = {}
-        for variant in ring_variants:
-            print(f"== {variant} on ring8", flush=True)
-            extra = ["--epochs", args.epochs_override] if args.epochs_override else []
-            run_dir = os.path.join(runs_dir, "ring8", variant)
-            row = {"variant": variant}
-            try:
-                row.update(train_run(variant, "ring8", run_dir, extra, args.reuse))
-                samples, modes, std, coverage = ring_panel_data(run_dir)
-                panels[variant] = (samples, modes, std, coverage)
-                row.update(covered=coverage["covered"], high_quality=coverage["high_quality"])
-                print(f"  {coverage['covered']}/8 modes, "
-                      f"{100 * coverage['high_quality']:.0f}% high quality", flush=True)
-            except Exception as e:  # noqa: BLE001
-                message = str(e) or type(e).__name__
-                print(f"  FAILED: {message}", flush=True)
-                failures.append(f"{variant} (ring8): {message}")
-                row.update(error=message)
-            ring["rows"].append(row)
-        if panels:
-            write_ring_figure(panels, ring["image"])
-        else:
-            ring = None
+    mixtures = args.mode_collapse_json if args.ring else None
+    if mixtures and not os.path.exists(mixtures):
+        print(f"  no 2-D mixtures section: {mixtures} does not exist (run "
+              "benchmarks/mode_collapse.py)", flush=True)
+        mixtures = None
 
     total = time.perf_counter() - started
-    if rows or ring:
-        write_page(args.gallery_md, rows, ring, floors, protocols, args)
+    if rows:
+        write_page(args.gallery_md, rows, mixtures, floors, protocols, args)
     with open(os.path.join(runs_dir, "gallery-summary.json"), "w", encoding="utf-8") as f:
-        json.dump({"digits": rows, "ring8": ring, "floor": floors, "extractor": protocols,
+        json.dump({"digits": rows, "mode_collapse_json": mixtures, "floor": floors, "extractor": protocols,
                    "total_seconds": round(total, 1), "failures": failures}, f, indent=2,
                   default=str)
     print(f"Wrote {args.gallery_md} ({total / 60:.1f} min)")

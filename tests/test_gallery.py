@@ -74,7 +74,33 @@ def test_every_registered_variant_has_gallery_epochs():
     # gain imputes missing entries (README "Imputation"); it draws no samples for a gallery.
     assert sorted(gallery.VARIANTS) == sorted(v for v in recipes.VARIANTS if v != "gain")
     assert set(gallery.DIGITS_EPOCHS) == set(gallery.VARIANTS)
-    assert set(gallery.RING_VARIANTS) <= set(gallery.VARIANTS)
+
+
+def test_mixtures_section_quotes_the_mode_collapse_benchmark(tmp_path):
+    gallery = load_script(SCRIPT)
+    runs = [{"dataset": d, "row": row, "seed": seed, "steps": steps, "cpu_s": cpu,
+             "modes": modes, "high_quality": hq, "reverse_kl": kl, "covered": modes,
+             "machine": machine}
+            for d, row, seed, steps, cpu, modes, hq, kl, machine in (
+                ("grid25", "gan", 0, 20000, 100.0, 25, 0.9, 0.01, {"instruction_sets": {"AVX-512F": True}}),
+                ("grid25", "gan", 1, 20000, 110.0, 23, 0.8, 0.03, {"instruction_sets": {"AVX-512F": True}}),
+                ("ring8", "sngan", 0, 4000, 37.0, 8, 0.925, 0.002, {"cpu_flags": ["avx2"]}))]
+    summary = {"grid25": {"gan": {"modes": [24.0, 1.0], "high_quality": [0.85, 0.05],
+                                  "reverse_kl": [0.02, 0.01], "cpu_s": [105.0, 5.0], "seeds": [0, 1]}},
+               "ring8": {"sngan": {"modes": [8.0, 0.0], "high_quality": [0.925, 0.0],
+                                   "reverse_kl": [0.002, 0.0], "cpu_s": [37.0, 0.0], "seeds": [0]}}}
+    path = tmp_path / "mode_collapse.json"
+    path.write_text(json.dumps({"summary": summary, "runs": runs}))
+    ring_png = tmp_path / "ring.png"
+    ring_png.write_bytes(b"png")
+    figures = {"ring8": str(ring_png), "grid25": str(tmp_path / "missing.png")}
+    lines = gallery.mixture_lines(lambda f: os.path.basename(f), str(path), figures)
+    text = "\n".join(lines)
+    # ring8 before grid25, whatever the JSON's order; a missing figure is left out.
+    assert text.index("### ring8") < text.index("### grid25")
+    assert "![ring8](ring.png)" in text and "missing.png" not in text
+    assert "| gan | 2 | 20,000 | 24.0 +- 1.0 | 85.0 +- 5.0% | 0.020 +- 0.010 | 105 | AVX-512 |" in lines
+    assert "| sngan | 1 | 4,000 | 8.0 +- 0.0 | 92.5 +- 0.0% | 0.002 +- 0.000 | 37 | AVX2 |" in lines
 
 
 COUNTING_FAILURE = (

@@ -3,6 +3,7 @@
     python benchmarks/mode_collapse.py [--datasets ring8,grid25] [--rows gan,pacgan2,...]
         [--seeds 10] [--first-seed 0] [--samples 2500] [--smoke]
         [--json benchmarks/results/mode_collapse.json] [--png benchmarks/results/mode_collapse.png]
+    python benchmarks/mode_collapse.py --merge chunk_a.json chunk_b.json [--json ...]
 
 For each data set (`ring8`: 8 Gaussians on a circle, std / radius = 0.01; `grid25`: 25 on
 {-4, -2, 0, 2, 4}^2, std 0.05) and each row, `--seeds` runs of `keras-gan train --variant V
@@ -24,7 +25,9 @@ Results accumulate: an existing `--json` keeps its runs and new (data set, row, 
 are added or replace the old ones, so the table can be measured in chunks. The table is
 printed beside PacGAN's published rows (Lin et al. 2018, Table 1, 10 trials, mean +- s.e.;
 their runs: 400 epochs of 100,000 points at batch 100, i.e. 400,000 steps). `--png` draws
-the first seed of every row run by this invocation.
+the first seed of every row run by this invocation. Seed chunks may run side by side in
+separate processes, each with its own `--json`; `--merge` then adds their runs to `--json`
+(a run measured twice with different results is refused).
 """
 
 import argparse
@@ -44,6 +47,8 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 import numpy as np  # noqa: E402
+
+from machine import machine_facts  # noqa: E402  (benchmarks/machine.py)
 
 DATASETS = ("ring8", "grid25")
 VARIANT_ROWS = ("gan", "wgan", "wgan_gp", "lsgan", "sngan", "infogan", "bigan", "sgan", "stylegan2")
@@ -134,24 +139,13 @@ def format_table(table):
     return "\n".join(lines)
 
 
-def machine():
-    """Facts that decide the numerics: CPU flags, oneDNN, versions."""
-    import tensorflow as tf
+_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
 
-    flags = []
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            text = f.read()
-        flags = sorted({flag for flag in ("avx2", "avx512f", "avx512_bf16") if f" {flag}" in text})
-    except OSError:
-        pass
-    return {
-        "cpu_flags": flags,
-        "cpu_count": os.cpu_count(),
-        "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default (on)"),
-        "tensorflow": tf.__version__,
-        "python": platform.python_version(),
-    }
+
+def machine():
+    """Facts that decide the numerics (`benchmarks/machine.py`: CPU, instruction sets,
+    oneDNN, versions) and the thread settings of this process."""
+    return {**machine_facts(), "threads": {k: os.environ.get(k) for k in _THREAD_VARIABLES}}
 
 
 def run_one(row, dataset, seed, num_samples, work_dir, extra=()):
@@ -232,6 +226,48 @@ def _write_json_atomic(path, payload):
     os.replace(tmp, path)
 
 
+def write_results(path, smoke, num_samples, runs):
+    """Writes the JSON of `runs` (records of `run_one`) with their summary, atomically."""
+    all_runs = sorted(runs, key=lambda r: (r["dataset"], ROWS.index(r["row"]), r["seed"]))
+    _write_json_atomic(path, {
+        "smoke": smoke, "samples_per_run": num_samples,
+        "protocol": "PacGAN Table 1: modes (>= 1 sample within 3 std), high quality "
+                    "(within 3 std of the nearest mode), reverse KL of the high-quality "
+                    "nearest-mode histogram vs uniform",
+        "published": PUBLISHED, "summary": summary(all_runs), "runs": all_runs,
+    })
+
+
+def merge(json_path, sources):
+    """Adds the runs of `sources` (JSON files of chunks run in parallel, each with its own
+    `--json`) to `json_path` (kept if it exists) and returns the merged summary.
+
+    Refused: a smoke file, files of different sample counts, and a (data set, row, seed)
+    measured twice with different results (the runs disagree; keeping one would hide it).
+    """
+    runs, samples = {}, set()
+    for path in ([json_path] if os.path.exists(json_path) else []) + list(sources):
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+        if report.get("smoke"):
+            raise SystemExit(f"mode_collapse.py: error: --merge: {path} holds smoke results; "
+                             "merge only full measurements.")
+        samples.add(report["samples_per_run"])
+        for run in report["runs"]:
+            key = (run["dataset"], run["row"], run["seed"])
+            if key in runs and [runs[key][m] for m in METRICS] != [run[m] for m in METRICS]:
+                raise SystemExit(
+                    f"mode_collapse.py: error: --merge: {key} has "
+                    f"{dict((m, runs[key][m]) for m in METRICS)} in one file and "
+                    f"{dict((m, run[m]) for m in METRICS)} in {path}; rerun it or drop one file.")
+            runs[key] = run
+    if len(samples) > 1:
+        raise SystemExit(f"mode_collapse.py: error: --merge: the files score different "
+                         f"numbers of samples per run ({sorted(samples)}).")
+    write_results(json_path, False, samples.pop(), runs.values())
+    return summary(list(runs.values()))
+
+
 def _csv(value, allowed, flag):
     items = [item for item in value.split(",") if item]
     unknown = [item for item in items if item not in allowed]
@@ -255,7 +291,13 @@ def main(argv=None):
     parser.add_argument("--png", default=os.path.join(BENCHMARKS_DIR, "results", "mode_collapse.png"))
     parser.add_argument("--work-dir", dest="work_dir", default=None,
                         help="Where the run directories go. Default: a temporary directory.")
+    parser.add_argument("--merge", nargs="+", metavar="JSON",
+                        help="Measure nothing: add these files' runs (seed chunks run in parallel "
+                             "processes, each with its own --json) to --json and print the table.")
     args = parser.parse_args(argv)
+    if args.merge:
+        print(format_table(merge(args.json, args.merge)))
+        return 0
     datasets = _csv(args.datasets, DATASETS, "--datasets")
     rows = _csv(args.rows, ROWS, "--rows")
     if args.seeds < 1 or args.samples < 1:
@@ -290,14 +332,7 @@ def main(argv=None):
                       f"{record['reverse_kl']:.3f} ({record['steps']} steps, {record['cpu_s']:.0f} "
                       "CPU-s)", flush=True)
                 # Written after every run: an interrupted chunk keeps what it measured.
-                all_runs = sorted(runs.values(), key=lambda r: (r["dataset"], ROWS.index(r["row"]), r["seed"]))
-                _write_json_atomic(args.json, {
-                    "smoke": args.smoke, "samples_per_run": num_samples,
-                    "protocol": "PacGAN Table 1: modes (>= 1 sample within 3 std), high quality "
-                                "(within 3 std of the nearest mode), reverse KL of the high-quality "
-                                "nearest-mode histogram vs uniform",
-                    "published": PUBLISHED, "summary": summary(all_runs), "runs": all_runs,
-                })
+                write_results(args.json, args.smoke, num_samples, runs.values())
     table = summary(list(runs.values()))
     print(format_table(table))
     if args.png and samples_by_key:

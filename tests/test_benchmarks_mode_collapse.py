@@ -72,3 +72,32 @@ def test_summary_is_mean_and_standard_error():
 def test_bad_rows_flag_is_named():
     completed = _run("--rows", "gan,dcgan9", "--json", os.devnull)
     assert completed.returncode != 0 and "--rows" in completed.stderr and "dcgan9" in completed.stderr
+
+
+def _chunk(path, seeds, modes=8, smoke=False, samples=2500):
+    runs = [{"dataset": "ring8", "row": "gan", "seed": s, "modes": modes, "high_quality": 0.9,
+             "reverse_kl": 0.01, "covered": modes, "cpu_s": 20.0} for s in seeds]
+    path.write_text(json.dumps({"smoke": smoke, "samples_per_run": samples, "runs": runs}))
+    return str(path)
+
+
+def test_merge_joins_seed_chunks_and_refuses_disagreeing_runs(tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    import mode_collapse
+
+    merged = str(tmp_path / "merged.json")
+    table = mode_collapse.merge(merged, [_chunk(tmp_path / "a.json", [0, 1]), _chunk(tmp_path / "b.json", [2])])
+    assert table["ring8"]["gan"]["seeds"] == [0, 1, 2]
+    written = json.loads(open(merged, encoding="utf-8").read())
+    assert [r["seed"] for r in written["runs"]] == [0, 1, 2] and written["smoke"] is False
+    # The same run again changes nothing; merged into the existing file, a new seed is added.
+    table = mode_collapse.merge(merged, [_chunk(tmp_path / "c.json", [1, 3])])
+    assert table["ring8"]["gan"]["seeds"] == [0, 1, 2, 3]
+    with pytest.raises(SystemExit, match=r"\('ring8', 'gan', 1\) has .*'modes': 8.* and .*'modes': 7"):
+        mode_collapse.merge(merged, [_chunk(tmp_path / "d.json", [1], modes=7)])
+    with pytest.raises(SystemExit, match="e.json holds smoke results"):
+        mode_collapse.merge(merged, [_chunk(tmp_path / "e.json", [4], smoke=True)])
+    with pytest.raises(SystemExit, match=r"different numbers of samples per run \(\[200, 2500\]\)"):
+        mode_collapse.merge(merged, [_chunk(tmp_path / "f.json", [5], samples=200)])
+    # Refused merges left the file as it was.
+    assert [r["seed"] for r in json.loads(open(merged, encoding="utf-8").read())["runs"]] == [0, 1, 2, 3]

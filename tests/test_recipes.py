@@ -72,6 +72,26 @@ def test_families_share_one_declaration_of_the_network_sizes():
         assert recipes.defaults(variant, "toy")["hidden_units"] == common.TOY_DEFAULTS["hidden_units"] == 256
 
 
+def test_dataset_defaults_apply_to_their_data_set_only():
+    # `Recipe.dataset_defaults`: the grid's run is longer than the ring's (issue 13).
+    ring, grid = recipes.defaults("gan", "toy", "ring8"), recipes.defaults("gan", "toy", "grid25")
+    assert ring == recipes.defaults("gan", "toy")
+    assert {k: v for k, v in grid.items() if ring[k] != v} == recipes.get("gan").dataset_defaults["grid25"]
+    assert recipes.defaults("gan", "image", "digits") == recipes.defaults("gan", "image")
+
+
+def test_dataset_defaults_of_an_unknown_data_set_or_setting_are_refused():
+    gan = recipes.get("gan")
+    for bad, received in (({"grid26": {"epochs": 2}}, r"'grid26': \['epochs'\]"),
+                          ({"grid25": {"epoch": 2}}, r"'grid25': \['epoch'\]")):
+        recipe = recipes.Recipe(name="gan_with_bad_dataset_defaults", build=gan.build,
+                                defaults=gan.defaults, dataset_defaults=bad)
+        with pytest.raises(ValueError, match=r"`dataset_defaults` takes built-in data sets "
+                                             rf"\['digits', 'ring8', 'grid25'\].*Received: {received}"):
+            recipes.register(recipe)
+        assert recipe.name not in recipes.REGISTRY
+
+
 def test_registry_errors_name_the_value():
     with pytest.raises(ValueError, match=r"Unknown variant 'nope'. Expected one of \['acgan'"):
         recipes.get("nope")

@@ -13,6 +13,7 @@ from PIL import Image
 
 from keras_gan import callbacks as gan_callbacks
 from keras_gan import data as gan_data
+from keras_gan import recipes
 from keras_gan import runs
 from keras_gan.checkpoints import gan_checkpoint
 from keras_gan.training import TrainConfig, Trainer, TrainingDiverged, train, weights_digest
@@ -193,6 +194,21 @@ def test_trainer_two_steps_from_python(tmp_path):
     assert run.read_config()["steps"] == 2 and run.read_facts().step == 2
     # One (partial) epoch logged, the value the loop returned.
     assert run.read_losses()["d_loss"] == pytest.approx(result.history["d_loss"], rel=1e-6)
+
+
+def test_the_grid_gets_its_recipes_dataset_defaults_and_a_look_alike_does_not(tmp_path):
+    grid = gan_data.load_arrays("grid25", num_examples=512, seed=0)
+    config = _config(tmp_path, dataset="grid25", epochs=None)
+    grid_epochs = recipes.get("gan").dataset_defaults["grid25"]["epochs"]
+    assert Trainer(config, data=grid).plan().settings["epochs"] == grid_epochs
+    # The same points handed over under the ring's name, or named "grid25" while the config
+    # names another data set, take the kind's defaults.
+    toy_epochs = recipes.defaults("gan", "toy")["epochs"]
+    assert toy_epochs != grid_epochs
+    assert Trainer(_config(tmp_path, epochs=None), data=grid).plan().settings["epochs"] == toy_epochs
+    assert Trainer(config, data=_ring(512)).plan().settings["epochs"] == toy_epochs
+    # An explicit setting still wins.
+    assert Trainer(_config(tmp_path, dataset="grid25", epochs=3), data=grid).plan().settings["epochs"] == 3
 
 
 def test_resume_mid_epoch_ends_with_the_weights_of_an_uninterrupted_run(tmp_path):

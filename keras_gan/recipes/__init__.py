@@ -1,7 +1,8 @@
 """Recipes: each variant's defaults on each kind of data set, and how to build it.
 
-A `Recipe` names a variant, its paper's defaults for toy 2-D data and for images, and the
-functions that build its model and optimizers. There is one module per family, beside
+A `Recipe` names a variant, its paper's defaults for toy 2-D data and for images (and,
+in `dataset_defaults`, overrides for one built-in data set: the grid's longer run), and
+the functions that build its model and optimizers. There is one module per family, beside
 the variant's model in `keras_gan.models`:
 
     gan.py          gan (MLPs)              dcgan.py        dcgan

@@ -1,7 +1,7 @@
 """Recipe of DCGAN (Radford et al. 2016): strided-convolution G and D with batch norm."""
 
 from keras_gan.models.dcgan import DeepConvolutionalGAN
-from keras_gan.recipes.common import IMAGE_SETTINGS, TOY_DEFAULTS, discriminator, generator
+from keras_gan.recipes.common import GRID_DEFAULTS, IMAGE_SETTINGS, TOY_DEFAULTS, discriminator, generator
 from keras_gan.recipes.common import model_kwargs, per_kind
 from keras_gan.recipes.registry import Recipe, register
 
@@ -19,5 +19,6 @@ register(Recipe(
     name="dcgan",
     build=build,
     defaults=per_kind(TOY_DEFAULTS, IMAGE_SETTINGS),
+    dataset_defaults=GRID_DEFAULTS,  # its toy recipe is gan's
     paper="Radford et al. 2016, arXiv:1511.06434",
 ))

@@ -1,7 +1,7 @@
 """Recipe of the original GAN (Goodfellow et al. 2014): MLPs for G and D."""
 
 from keras_gan import models, networks
-from keras_gan.recipes.common import TOY_DEFAULTS, discriminator, discriminator_shape, generator
+from keras_gan.recipes.common import GRID_DEFAULTS, TOY_DEFAULTS, discriminator, discriminator_shape, generator
 from keras_gan.recipes.common import hidden_units, is_toy, model_kwargs, per_kind
 from keras_gan.recipes.registry import Recipe, register
 
@@ -22,5 +22,6 @@ register(Recipe(
     name="gan",
     build=build,
     defaults=per_kind(TOY_DEFAULTS, {"batch_size": 64, "epochs": 50, "hidden_units": 512}),
+    dataset_defaults=GRID_DEFAULTS,
     paper="Goodfellow et al. 2014, arXiv:1406.2661",
 ))

@@ -46,6 +46,8 @@ class Recipe:
         build: callable `(element_shape, config, num_classes) -> GAN` (uncompiled;
             called inside the strategy scope).
         defaults: dict `{"toy": {...}, "image": {...}}` of config overrides per data kind.
+        dataset_defaults: dict `{data set name: {...}}` of overrides, on top of the kind's,
+            for one built-in data set (e.g. a longer run on "grid25" than on "ring8").
         optimizers: callable `config -> (g_optimizer, d_optimizer)`.
         needs_labels: bool. The variant trains on (images, labels).
         paper: str. Reference shown in `--help` and the README table.
@@ -59,6 +61,7 @@ class Recipe:
     name: str
     build: Callable
     defaults: dict
+    dataset_defaults: dict = dataclasses.field(default_factory=dict)
     optimizers: Callable = adam_optimizers
     needs_labels: bool = False
     paper: str = ""
@@ -70,9 +73,21 @@ REGISTRY = {}
 
 
 def register(recipe):
-    """Adds `recipe` under its name; a second recipe of the same name is an error."""
+    """Adds `recipe` under its name; a second recipe of the same name is an error, and so
+    are `dataset_defaults` for a data set that is not built in or of a setting the
+    recipe's defaults do not have."""
+    from keras_gan.data import BUILTIN_DATASETS
+
     if recipe.name in REGISTRY:
         raise ValueError(f"A recipe named {recipe.name!r} is already registered.")
+    for dataset, overrides in recipe.dataset_defaults.items():
+        known = set(BASE_DEFAULTS).union(*recipe.defaults.values())
+        if dataset not in BUILTIN_DATASETS or not set(overrides) <= known:
+            raise ValueError(
+                f"Recipe {recipe.name!r}: `dataset_defaults` takes built-in data sets "
+                f"{list(BUILTIN_DATASETS)} and settings of its defaults. Received: "
+                f"{dataset!r}: {sorted(overrides)}"
+            )
     REGISTRY[recipe.name] = recipe
     return recipe
 
@@ -84,8 +99,10 @@ def get(variant):
     return REGISTRY[variant]
 
 
-def defaults(variant, kind):
-    """Training defaults for `variant` on data of `kind` ("toy" or "image")."""
+def defaults(variant, kind, dataset=None):
+    """Training defaults for `variant` on data of `kind` ("toy" or "image"), with the
+    recipe's `dataset_defaults` for the built-in data set named `dataset` (if any)."""
     if kind not in KINDS:
         raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
-    return {**BASE_DEFAULTS, **get(variant).defaults.get(kind, {})}
+    recipe = get(variant)
+    return {**BASE_DEFAULTS, **recipe.defaults.get(kind, {}), **recipe.dataset_defaults.get(dataset, {})}

@@ -8,7 +8,7 @@ EMA of G's weights (Yazici et al. 2019). Also takes the base GAN's options `r1_g
 
 from keras_gan import models
 from keras_gan.networks.sngan import sn_dcgan_discriminator, sn_mlp_discriminator, sn_resnet_discriminator
-from keras_gan.recipes.common import IMAGE_NETWORKS, TOY_DEFAULTS, architecture, discriminator_shape
+from keras_gan.recipes.common import GRID_DEFAULTS, IMAGE_NETWORKS, TOY_DEFAULTS, architecture, discriminator_shape
 from keras_gan.recipes.common import hidden_units, is_toy, per_kind, unconditional_build
 from keras_gan.recipes.registry import Recipe, adam_optimizers, register
 
@@ -44,6 +44,7 @@ register(Recipe(
         {**IMAGE_NETWORKS, "epochs": 50, "g_lr": 2e-4, "d_lr": 2e-4, "beta_1": 0.5,
          "beta_2": 0.999, "power_iterations": 1, "architecture": "standard"},
     ),
+    dataset_defaults=GRID_DEFAULTS,
     optimizers=adam_optimizers,
     paper="Miyato et al. 2018, arXiv:1802.05957",
 ))

@@ -195,12 +195,15 @@ def _check_positive_int(resolved, key, optional):
         raise ValueError(f"`{key}` must be a positive integer. Received: {key}={value!r}")
 
 
-def resolve(config, kind):
-    """The full configuration: recipe defaults for (variant, kind), then explicit values.
+def resolve(config, kind, dataset=None):
+    """The full configuration: recipe defaults for (variant, kind, built-in data set), then
+    explicit values.
 
     Args:
         config: TrainConfig (validated).
         kind: "toy" or "image", the kind of data trained on.
+        dataset: str or None. The built-in data set trained on ("grid25", ...), whose
+            `Recipe.dataset_defaults` apply; None for any other data.
 
     Returns:
         dict of every setting and recipe option.
@@ -208,7 +211,7 @@ def resolve(config, kind):
     Raises:
         ValueError: an option the recipe does not have, or a count that is not positive.
     """
-    resolved = recipes.defaults(config.variant, kind)
+    resolved = recipes.defaults(config.variant, kind, dataset)
     for key, value in dataclasses.asdict(config).items():
         if key != "options" and (value is not None or key not in resolved):
             resolved[key] = value

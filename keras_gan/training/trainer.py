@@ -146,7 +146,11 @@ class Trainer:
         elif recipe.needs_labels and data.labels is None:
             raise ValueError(f"Variant {config.variant!r} needs labels; data set {data.name!r} has none.")
         kind = "toy" if data.images.ndim == 2 else "image"
-        settings = resolve(config, kind)
+        # A built-in data set may have its own defaults (the grid's longer run): only when
+        # the config names it and the data is it, not a folder that happens to share a name.
+        builtin = config.dataset if (config.dataset in gan_data.BUILTIN_DATASETS
+                                     and data.name == config.dataset) else None
+        settings = resolve(config, kind, builtin)
         if settings["metrics_every"] and kind == "toy":
             raise ValueError(
                 "`metrics_every` computes image metrics (FID, KID, ...); data set "

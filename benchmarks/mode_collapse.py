@@ -34,7 +34,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import sys
 import tempfile
 import time

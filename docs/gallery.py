@@ -28,6 +28,7 @@ import datetime
 import json
 import math
 import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -44,35 +45,46 @@ VARIANTS = ("gan", "dcgan", "wgan", "wgan_gp", "lsgan", "sngan", "cgan", "acgan"
             "bigan", "sgan", "stylegan2")
 
 # Training epochs on `digits` (1438 training images, 32x32; an epoch is
-# 1438 // (batch_size * d_steps) steps). Chosen so that each run takes about 1.5-2 minutes
-# of training on a quiet 2-core CPU, so ~5 on a shared one; the recipe's default is kept
-# where it fits. Seconds per epoch measured with `--verbose 2` on 2026-11-25 (quiet
-# machine, or scaled down from a 4-5x loaded one: "~") in brackets. On a machine loaded
-# ~5x (the committed gallery's run) the runs took 3-10 minutes. wgan does not learn in
-# 50 epochs (200 generator steps at RMSProp 5e-5): raise it when time allows.
+# 1438 // (batch_size * d_steps) generator steps): the budget each variant needs for
+# recognizable digits, at most BUDGET_CPU_MINUTES training CPU-minutes on a 2-core CPU.
+# Probes on 2026-12-03 (quiet AVX-512 machine, 2 cores, shared classifier of that day,
+# real-data floor FID 4.81): wgan_gp 150 epochs (600 G steps, 3.5 min wall) FID 19.6
+# (4.1x the floor); sngan 30 epochs (660 steps, 2.1 min) FID 50.3 (10x). The 2026-11-25
+# page's budgets (gan 50, dcgan 25, wgan 50, wgan_gp 20, lsgan 25, sngan 8, cgan 25,
+# acgan 40, infogan 20, bigan 20, sgan 10, stylegan2 8) left wgan, wgan_gp and sngan at
+# noise or stripes (FID 140-220x the floor).
 DIGITS_EPOCHS = {
-    "gan": 50,        # recipe default (1.4 s/epoch, 22 steps of batch 64)
-    "dcgan": 25,      # recipe: 50 (3.8 s/epoch)
-    # wgan / wgan_gp: at their papers' learning rates (RMSprop 5e-5; Adam 1e-4) the critic
-    # needs far more generator steps than a CPU gallery affords: these budgets (200 / 80 G
-    # steps) still show noise, and 200 epochs of wgan took > 1 hour on the loaded machine.
-    # Their learning is shown on the 2-D mixtures (section below) and by the tests' ring checks.
-    "wgan": 50,       # recipe: 200 (2.4 s/epoch: 4 generator steps of 5 critic batches)
-    "wgan_gp": 20,    # recipe: 200 (~5 s/epoch: 4 generator steps, double backprop)
-    "lsgan": 25,      # recipe: 50 (~4 s/epoch)
-    "sngan": 8,       # recipe: 50 (~13 s/epoch: SN CNN with a full-resolution 3x3 conv; 8 epochs
-                      # show stripes, not yet digits: rerun with more on a quiet machine)
-    "cgan": 25,       # recipe: 50 (~4.5 s/epoch)
-    "acgan": 40,      # recipe: 50 (~7 s/epoch; at 15 G still ignored the label)
-    "infogan": 20,    # recipe: 50 (~5 s/epoch)
-    "bigan": 20,      # recipe: 50 (~5 s/epoch)
-    "sgan": 10,       # recipe: 50 (~10 s/epoch; 10 labels per class)
-    "stylegan2": 8,   # recipe: 30, at 16x16 (32x32 costs ~28 s/epoch of 44 steps)
+    "gan": 200,       # recipe: 50 (MLPs 2 x 512; ~1.4 s/epoch, 22 steps of batch 64)
+    "dcgan": 50,      # recipe default (~3.8 s/epoch)
+    # WGAN at the paper's RMSprop 5e-5 and c = 0.01 learns slowly (at 675 G steps it still
+    # drew blobs): 250 epochs = 1,000 G steps (~2.4 s/epoch: 4 G steps of 5 critic batches).
+    "wgan": 250,      # recipe: 200
+    "wgan_gp": 300,   # recipe: 200 (~1.3 s/epoch: 4 G steps, double backprop)
+    "lsgan": 50,      # recipe default (~4 s/epoch)
+    "sngan": 100,     # recipe: 50 (~3.9 s/epoch)
+    "cgan": 50,       # recipe default (~4.5 s/epoch)
+    "acgan": 50,      # recipe default (~7 s/epoch on a loaded machine; at 15 ignored the label)
+    "infogan": 50,    # recipe default (~5 s/epoch)
+    "bigan": 50,      # recipe default (~5 s/epoch)
+    "sgan": 50,       # recipe default (10 labels per class)
+    "stylegan2": 30,  # recipe default, at 16x16 (32x32 costs ~28 s/epoch of 44 steps)
 }
 # Extra `keras-gan train` flags per variant.
 DIGITS_EXTRA_FLAGS = {"stylegan2": ["--image-size", 16]}
 
 GRID_COLUMNS = 8
+# Metrics of every row, and of the rows whose generator takes a label (cgan, acgan): the
+# label accuracy (share of samples the classifier assigns to the label they were drawn for).
+METRICS = "fid,is"
+CONDITIONAL_METRICS = "fid,is,acc"
+# Where each metric's value is in metrics.json.
+METRIC_KEYS = {"fid": "fid", "is": "is", "acc": "label_accuracy"}
+# The goals of the gallery (issue: every variant draws good digits): FID at most 5x the
+# real-data floor of its image size; conditional variants >= 95% label accuracy; at most
+# 30 training CPU-minutes per variant.
+GOAL_FID_RATIO = 5.0
+GOAL_LABEL_ACCURACY = 0.95
+BUDGET_CPU_MINUTES = 30
 # The mode-collapse benchmark's results and figures, quoted by the 2-D mixtures section.
 MODE_COLLAPSE_JSON = os.path.join(REPO, "benchmarks", "results", "mode_collapse.json")
 MODE_COLLAPSE_FIGURES = {
@@ -107,23 +119,29 @@ def shown_command(args):
     return "keras-gan " + shlex.join(shown)
 
 
+def _children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_logged(command, log_path, retry_wait=RETRY_WAIT_SECONDS):
     """Runs `command` in the repository, output to `log_path`; retries once, after
     `retry_wait` seconds, when it failed with an import or syntax error (a file being
-    edited at that moment). Returns the wall time in seconds of the successful attempt.
+    edited at that moment). Returns `(wall seconds, CPU seconds)` of the successful
+    attempt (CPU: user + system time of the command, all its threads).
 
     Raises:
         StepFailed: the command exited non-zero (twice for a transient error).
     """
     for attempt in (1, 2):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), _children_cpu_seconds()
         with open(log_path, "w", encoding="utf-8") as log:
             log.write("$ " + shlex.join(command) + "\n")
             log.flush()
             code = subprocess.call(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
         seconds = time.perf_counter() - start
         if code == 0:
-            return seconds
+            return seconds, _children_cpu_seconds() - cpu_start
         with open(log_path, encoding="utf-8", errors="replace") as log:
             text = log.read()
         transient = any(name in text for name in TRANSIENT_ERRORS)
@@ -161,20 +179,22 @@ def train_run(variant, dataset, run_dir, extra_args, reuse):
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, f"{os.path.basename(run_dir)}-train.log")
     print(f"  $ {shown}", flush=True)
-    seconds = run_logged(cli_command(*args, "--verbose", "2"), log_path)
+    seconds, cpu_seconds = run_logged(cli_command(*args, "--verbose", "2"), log_path)
     facts, config = run.read_facts(), run.read_config()
     record = {"variant": variant, "dataset": dataset, "command": shown,
               "epochs": config.get("epochs"), "steps": facts.get("step"),
-              "train_seconds": round(seconds, 1), "log": log_path,
+              "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1),
+              "log": log_path,
               "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(
                   timespec="seconds")}
     with open(record_path, "w", encoding="utf-8") as f:
         json.dump(record, f, indent=2)
-    print(f"  trained in {seconds / 60:.1f} min ({record['steps']} steps)", flush=True)
+    print(f"  trained in {seconds / 60:.1f} min, {cpu_seconds / 60:.1f} CPU-min "
+          f"({record['steps']} steps)", flush=True)
     return record
 
 
-def _reusable_report(run_dir, num_samples, classifier_sha256):
+def _reusable_report(run_dir, num_samples, classifier_sha256, metrics):
     """The run's metrics.json if it measured the current generator with this protocol."""
     from keras_gan import runs
     from keras_gan.metrics.extractors import file_sha256
@@ -187,6 +207,7 @@ def _reusable_report(run_dir, num_samples, classifier_sha256):
     protocol = report.get("protocol", {})
     generator = os.path.join(run_dir, protocol.get("generator", runs.GENERATOR_FILE))
     fits = (protocol.get("num_fake") == num_samples
+            and all(METRIC_KEYS[name] in report.get("metrics", {}) for name in metrics.split(","))
             and protocol.get("extractor", {}).get("weights_sha256") == classifier_sha256
             and os.path.isfile(generator)
             and protocol.get("generator_sha256") == file_sha256(generator))
@@ -194,16 +215,17 @@ def _reusable_report(run_dir, num_samples, classifier_sha256):
 
 
 def evaluate_run(run_dir, classifier_dir, num_samples, domain_epochs, reuse=False,
-                 classifier_sha256=None):
-    """`keras-gan evaluate --extractor domain` with the shared classifier copied in first
-    (with `reuse`, an existing report of the same generator and protocol is kept).
-    Returns (metrics dict, extractor protocol dict, shown command)."""
+                 classifier_sha256=None, metrics="fid,is"):
+    """`keras-gan evaluate --extractor domain --metrics METRICS` with the shared classifier
+    copied in first (with `reuse`, an existing report of the same generator and protocol
+    is kept). Returns (metrics dict, extractor protocol dict, shown command)."""
     from keras_gan import runs
     from keras_gan.metrics.extractors import DOMAIN_INFO_FILE, DOMAIN_MODEL_FILE
 
-    args = ["evaluate", "--run-dir", run_dir, "--extractor", "domain", "--metrics", "fid,is",
+    args = ["evaluate", "--run-dir", run_dir, "--extractor", "domain", "--metrics", metrics,
             "--num-samples", num_samples, "--domain-epochs", domain_epochs, "--no-progress"]
-    report = _reusable_report(run_dir, num_samples, classifier_sha256) if reuse else None
+    report = (_reusable_report(run_dir, num_samples, classifier_sha256, metrics)
+              if reuse else None)
     if report is not None:
         print(f"  reusing {runs.RunDirectory(run_dir).metrics_report}", flush=True)
         return report["metrics"], report["protocol"].get("extractor", {}), shown_command(args)
@@ -334,6 +356,26 @@ def mixture_lines(link, json_path=MODE_COLLAPSE_JSON, figures=MODE_COLLAPSE_FIGU
     return lines
 
 
+def meets_goal(row):
+    """Whether a digits row reaches the gallery's goal (FID ratio, label accuracy, budget)."""
+    accuracy = row.get("label_accuracy")
+    return (row.get("fid_ratio") is not None and row["fid_ratio"] <= GOAL_FID_RATIO
+            and (accuracy is None or accuracy >= GOAL_LABEL_ACCURACY)
+            and row.get("train_cpu_seconds", math.inf) <= 60 * BUDGET_CPU_MINUTES)
+
+
+def machine_line():
+    """"CPU model (AVX-512), N cores" of this machine, for the page's footer."""
+    sys.path.insert(0, os.path.join(REPO, "benchmarks"))
+    try:
+        import machine
+    finally:
+        sys.path.pop(0)
+    facts = machine.machine_facts()
+    return (f"{facts.get('cpu') or 'an unknown CPU'} ({_vector_unit(facts)}), "
+            f"{facts.get('cpu_count', '?')} cores")
+
+
 def _vector_unit(machine):
     """"AVX-512" or "AVX2" from a benchmark run's machine facts (either format it has
     written: `instruction_sets` of benchmarks/machine.py, or the older `cpu_flags`)."""
@@ -362,46 +404,59 @@ def write_page(path, rows, mixtures, floors, protocols, args):
         "# Variant gallery",
         "",
         "Every variant trained on the bundled `digits` data set (scikit-learn's 8x8 digits "
-        "upsampled to 32x32, 1438 training images) for a few CPU minutes, with the recipe's "
-        "defaults except the number of epochs. Made by one command:",
+        "upsampled to 32x32, 1438 training images) with the recipe's defaults except the "
+        "number of epochs: the budget each variant needs, at most "
+        f"{BUDGET_CPU_MINUTES} training CPU-minutes. Made by one command:",
         "",
         "```",
         "python docs/gallery.py",
         "```",
         "",
         "which runs, for each variant, the `keras-gan train` command shown in the table and "
-        f"`keras-gan evaluate --run-dir RUNS/VARIANT --extractor domain --metrics fid,is "
-        f"--num-samples {args.eval_samples}`. FID and IS are computed in the feature space "
+        f"`keras-gan evaluate --run-dir RUNS/VARIANT --extractor domain --metrics {METRICS} "
+        f"--num-samples {args.eval_samples}` (`{CONDITIONAL_METRICS}` for the variants "
+        "whose generator takes a label). FID and IS are computed in the feature space "
         "of a small digit classifier trained on the train split, one per image size and the "
         f"same for every row of that size ({extractors}), against the "
         f"{next(iter(floors.values()), {}).get('num_test', 359)}-image test split; IS is at "
-        "most 10 here. "
+        "most 10 here; label accuracy: the share of samples the same classifier assigns to "
+        "the label they were generated for (its own test accuracy is the ceiling). "
         "These numbers compare variants under one protocol; they are not comparable to "
-        "Inception-based FID/IS in papers. Minutes are wall time on a shared 2-core CPU "
-        "machine, including TensorFlow's start-up; the epochs are far fewer than the papers' "
-        "(see `DIGITS_EPOCHS` in `docs/gallery.py`).",
+        "Inception-based FID/IS in papers. Every generator is fed its training prior "
+        "(InfoGAN its categorical and continuous codes, StyleGAN2 random noise inputs). "
+        "CPU-minutes are user + system time of the `keras-gan train` process (both cores "
+        "count), including TensorFlow's start-up; the epochs are far fewer than the papers' "
+        "(see `DIGITS_EPOCHS` in `docs/gallery.py`). Goal: FID at most "
+        f"{GOAL_FID_RATIO:g}x the real-data floor of the image size, label accuracy at least "
+        f"{100 * GOAL_LABEL_ACCURACY:.0f}%, within {BUDGET_CPU_MINUTES} CPU-minutes.",
         "",
-        "| variant | paper | command | epochs (steps) | train min | FID ↓ | IS ↑ | samples |",
-        "|---|---|---|---|---|---|---|---|",
+        "| variant | paper | command | epochs (steps) | train CPU-min | FID ↓ | FID / floor "
+        "| IS ↑ | label accuracy | goal | samples |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, floor in floors.items():
         name = "real data" if len(floors) == 1 or size == 32 else f"real data ({size}x{size})"
         lines.append(f"| {name} | – | the {floor['num_train']} training images | – | – | "
-                     f"{_number(floor['fid'], 2)} | {_number(floor['is'], 2)} | – |")
+                     f"{_number(floor['fid'], 2)} | 1.0 | {_number(floor['is'], 2)} | – | – "
+                     "| – |")
     for row in rows:
         paper = recipes.get(row["variant"]).paper.replace("|", "/")
         if row.get("error"):
             lines.append(f"| {row['variant']} | {paper} | `{row.get('command', '')}` | "
-                         f"{row.get('epochs', '–')} | – | – | – | "
+                         f"{row.get('epochs', '–')} | – | – | – | – | – | – | "
                          f"**failed**: {row['error_line']} |")
             continue
         image = f"![{row['variant']}]({link(row['image'])})"
         size = row.get("image_size", 32)
         size_note = "" if size == 32 else f", {size}x{size}"
+        accuracy = row.get("label_accuracy")
         lines.append(
             f"| {row['variant']} | {paper} | `{row['command']}` | {row['epochs']} "
-            f"({row['steps']}) | {row['train_seconds'] / 60:.1f} | {_number(row['fid'], 2)} | "
-            f"{_number(row['is'], 2)} | {image}<br>{row['grid']}{size_note} |")
+            f"({row['steps']}) | {_number(row['train_cpu_seconds'] / 60, 1)} | "
+            f"{_number(row['fid'], 2)} | {_number(row['fid_ratio'], 1)} | "
+            f"{_number(row['is'], 2)} | "
+            f"{'–' if accuracy is None else f'{100 * accuracy:.1f}%'} | "
+            f"{'met' if meets_goal(row) else '**not met**'} | {image}<br>{row['grid']}{size_note} |")
     lines += [
         "",
         "Grids: 8 columns. cgan and acgan show one row per class (0 to 9 from the top), "
@@ -410,19 +465,13 @@ def write_page(path, rows, mixtures, floors, protocols, args):
         "are used where the recipe keeps them (stylegan2).",
         "",
     ]
-    if any(row["variant"] == "infogan" and not row.get("error") for row in rows):
-        lines += [
-            "InfoGAN's FID/IS come from `keras-gan evaluate`, which feeds every generator "
-            "z ~ N(0, I): for InfoGAN that is not its training prior (one-hot categorical "
-            "codes, uniform continuous codes), so its numbers understate the model.",
-            "",
-        ]
     if mixtures:
         lines += mixture_lines(link, mixtures)
     trained = [row for row in rows if "train_seconds" in row]
-    lines.append(f"Generated {datetime.date.today().isoformat()}; training wall time summed "
-                 f"over the {len(trained)} runs: "
-                 f"{sum(row['train_seconds'] for row in trained) / 60:.0f} minutes.")
+    lines.append(f"Generated {datetime.date.today().isoformat()} on {machine_line()}; training "
+                 f"summed over the {len(trained)} runs: "
+                 f"{sum(row['train_cpu_seconds'] for row in trained) / 60:.0f} CPU-minutes, "
+                 f"{sum(row['train_seconds'] for row in trained) / 60:.0f} minutes wall.")
     os.makedirs(page_dir, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
@@ -505,6 +554,8 @@ def main(argv=None):
         print(f"  test accuracy {protocols[size].get('test_accuracy'):.3f}; real FID "
               f"{floors[size]['fid']:.2f}, IS {floors[size]['is']:.2f}", flush=True)
 
+    from keras_gan import runs
+
     rows = []
     for variant in variants:
         print(f"== {variant} on digits", flush=True)
@@ -521,14 +572,21 @@ def main(argv=None):
             row.update(image=image, grid=f"{num_rows}x{num_columns}, {meaning}")
             size = image_size(variant)
             row["image_size"] = size
+            conditional = bool(runs.RunDirectory(run_dir).read_facts().get("num_classes"))
             metrics, extractor, _ = evaluate_run(
                 run_dir, classifiers[size], args.eval_samples, args.domain_epochs, args.reuse,
-                protocols[size].get("weights_sha256"))
+                protocols[size].get("weights_sha256"),
+                CONDITIONAL_METRICS if conditional else METRICS)
             if extractor.get("weights_sha256") != protocols[size].get("weights_sha256"):
                 raise StepFailed(f"{variant} was evaluated with another classifier "
                                  f"({extractor.get('weights_sha256')})")
-            row.update(fid=metrics["fid"], **{"is": metrics["is"]})
-            print(f"  FID {row['fid']:.2f}  IS {row['is']:.2f}", flush=True)
+            row.update(fid=metrics["fid"], fid_ratio=metrics["fid"] / floors[size]["fid"],
+                       **{"is": metrics["is"]})
+            if "label_accuracy" in metrics:
+                row["label_accuracy"] = metrics["label_accuracy"]
+            print(f"  FID {row['fid']:.2f} ({row['fid_ratio']:.1f}x the floor)  IS "
+                  f"{row['is']:.2f}" + (f"  label accuracy {row['label_accuracy']:.3f}"
+                                        if "label_accuracy" in row else ""), flush=True)
         except Exception as e:  # noqa: BLE001  (reported, counted, and the others still run)
             message = str(e) or type(e).__name__
             print(f"  FAILED: {message}", flush=True)

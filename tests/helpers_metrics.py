@@ -28,6 +28,24 @@ def label_generator(latent_dim=3, num_classes=4, image_shape=(4, 4, 1)):
     return keras.Model([z, labels], images)
 
 
+def class_image_generator(latent_dim=3, num_classes=10, image_shape=(8, 8, 1), seed=0):
+    """A saveable conditional generator that ignores z and draws one fixed image per label.
+
+    Returns `(generator, images)`: `images[y]` (`[num_classes, *image_shape]`, in [-1, 1])
+    is what `generator([z, y])` draws for every z.
+    """
+    size = int(np.prod(image_shape))
+    images = np.random.default_rng(seed).uniform(-1, 1, (num_classes, size)).astype("float32")
+    z = keras.Input((latent_dim,))
+    labels = keras.Input((), dtype="int32")
+    per_class = keras.layers.Embedding(num_classes, size, name="class_images")(labels)
+    ignored = keras.layers.Dense(size, kernel_initializer="zeros", name="ignored_z")(z)
+    flat = keras.layers.Add()([per_class, ignored])
+    generator = keras.Model([z, labels], keras.layers.Reshape(image_shape)(flat))
+    generator.get_layer("class_images").set_weights([images])
+    return generator, images.reshape((num_classes, *image_shape))
+
+
 def make_run_dir(root, generator, dataset="digits", image_size=8, num_classes=None):
     """Writes the files of a `keras-gan train` run directory that evaluation reads."""
     from keras_gan import runs

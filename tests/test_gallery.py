@@ -57,7 +57,48 @@ def test_one_variant_end_to_end(tmp_path):
     assert "(22)" in cells[header.index("epochs (steps)")]
     assert "](images/gan.png)" in cells[header.index("samples")]
     real = _table_row(page, "real data")
-    assert math.isfinite(float(real[header.index("FID ↓")]))
+    floor = float(real[header.index("FID ↓")])
+    assert math.isfinite(floor)
+    summary = json.loads((runs / "gallery-summary.json").read_text())
+    ratio = metrics["fid"] / summary["floor"]["32"]["fid"]
+    assert summary["digits"][0]["fid_ratio"] == pytest.approx(ratio)
+    assert float(cells[header.index("FID / floor")]) == round(ratio, 1)
+    assert ratio == pytest.approx(fid / floor, rel=0.01)
+    # Training CPU time of the train process: positive, and recorded beside the wall time.
+    assert record["train_cpu_seconds"] > 0
+    assert float(cells[header.index("train CPU-min")]) == round(record["train_cpu_seconds"] / 60, 1)
+    assert cells[header.index("label accuracy")] == "–"  # gan takes no label
+    assert cells[header.index("goal")] == "**not met**"  # one epoch draws no digits
+
+
+def test_page_rows_show_ratio_label_accuracy_and_goal(tmp_path):
+    gallery = load_script(SCRIPT)
+    image = tmp_path / "x.png"
+
+    def row(variant, fid, cpu_minutes, accuracy=None):
+        values = {"variant": variant, "command": f"keras-gan train --variant {variant}",
+                  "epochs": 10, "steps": 220, "train_seconds": 30.0 * cpu_minutes,
+                  "train_cpu_seconds": 60.0 * cpu_minutes, "fid": fid, "fid_ratio": fid / 5.0,
+                  "is": 7.0, "image": str(image), "grid": "8x8, random samples", "image_size": 32}
+        return values if accuracy is None else {**values, "label_accuracy": accuracy}
+
+    rows = [row("gan", 20.0, 10.0), row("wgan", 30.0, 10.0), row("dcgan", 20.0, 31.0),
+            row("cgan", 20.0, 10.0, 0.96), row("acgan", 20.0, 10.0, 0.90)]
+    floors = {32: {"fid": 5.0, "is": 8.6, "num_train": 1438, "num_test": 359}}
+    protocols = {32: {"test_accuracy": 0.97, "weights_sha256": "ab" * 32}}
+    page = tmp_path / "gallery.md"
+    gallery.write_page(str(page), rows, None, floors, protocols, gallery.build_parser().parse_args([]))
+    text = page.read_text()
+    header = _table_row(text, "variant")
+    goal, ratio = header.index("goal"), header.index("FID / floor")
+    # 4x the floor in 10 CPU-minutes: met; 6x: not; 4x in 31 CPU-minutes: over the budget;
+    # a conditional row needs 95% label accuracy too.
+    assert [_table_row(text, v)[goal] for v in ("gan", "wgan", "dcgan", "cgan", "acgan")] == [
+        "met", "**not met**", "**not met**", "met", "**not met**"]
+    assert _table_row(text, "wgan")[ratio] == "6.0"
+    assert _table_row(text, "cgan")[header.index("label accuracy")] == "96.0%"
+    assert _table_row(text, "gan")[header.index("train CPU-min")] == "10.0"
+    assert "training summed over the 5 runs: 71 CPU-minutes, 36 minutes wall" in text
 
 
 def test_unknown_variant_is_an_error_naming_it():

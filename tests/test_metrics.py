@@ -172,6 +172,21 @@ def test_inception_score_matches_loop_reference():
     assert std == pytest.approx(np.std(scores), rel=1e-8)
 
 
+# ---------------------------------------------------------------- label accuracy
+def test_label_accuracy_counts_argmax_hits():
+    # Rows' argmax: 0, 2, 1, 1 (a tie between classes 1 and 2 goes to the lower, 1).
+    probabilities = [[0.6, 0.3, 0.1], [0.1, 0.2, 0.7], [0.2, 0.5, 0.3], [0.0, 0.5, 0.5]]
+    assert metrics.label_accuracy(probabilities, [0, 2, 1, 1]) == 1.0
+    assert metrics.label_accuracy(probabilities, [0, 2, 2, 2]) == 0.5
+    assert metrics.label_accuracy(probabilities, [1, 0, 0, 0]) == 0.0
+    with pytest.raises(ValueError, match=r"`labels` must be 4 integers.*shape \(3,\)"):
+        metrics.label_accuracy(probabilities, [0, 1, 2])
+    with pytest.raises(ValueError, match=r"`labels` must be 4 integers.*dtype float64"):
+        metrics.label_accuracy(probabilities, [0.0, 1.0, 2.0, 1.0])
+    with pytest.raises(ValueError, match=r"`labels` must lie in \[0, 3\).*\[0, 3\]"):
+        metrics.label_accuracy(probabilities, [0, 1, 2, 3])
+
+
 # ---------------------------------------------------------------- precision / recall
 def _lattice(n=8, spacing=1.0):
     return np.array(list(itertools.product(range(n), range(n))), dtype=float) * spacing

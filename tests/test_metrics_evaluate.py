@@ -61,6 +61,30 @@ def test_evaluate_run_with_domain_extractor_writes_values_and_protocol(run_dir):
     assert values["fid"] > 1.0 and values["precision"] < 0.5
 
 
+def test_label_accuracy_of_a_conditional_run(tmp_path):
+    from tests.helpers_metrics import class_image_generator
+
+    generator, class_images = class_image_generator(latent_dim=3, num_classes=10)
+    run_dir = make_run_dir(str(tmp_path), generator, num_classes=10)
+    report = metrics.evaluate_run(run_dir, metrics="fid,acc", num_samples=50,
+                                  extractor="domain", batch_size=20, progress=False,
+                                  domain_epochs=3)
+    assert report["protocol"]["acc"]["labels"] == "balanced: i % num_classes"
+    # Independently: label i % 10 draws class_images[i % 10], and the accuracy is the share
+    # of those the same classifier puts in class i % 10.
+    extractor = metrics.load_or_train_domain_classifier(run_dir, "digits", image_size=8,
+                                                        epochs=3)
+    labels = np.arange(50) % 10
+    predicted = np.argmax(extractor(class_images[labels])["probabilities"], axis=1)
+    assert report["metrics"]["label_accuracy"] == pytest.approx(np.mean(predicted == labels))
+    assert "label accuracy" in metrics.format_table(report)
+    # An unconditional generator has no labels to be accurate about.
+    unconditional = make_run_dir(str(tmp_path / "plain"), tiny_generator())
+    with pytest.raises(ValueError, match=r"Metric 'acc' \(label accuracy\) needs a conditional"):
+        metrics.evaluate_run(unconditional, metrics="acc", num_samples=20, extractor="domain",
+                             progress=False, domain_epochs=1)
+
+
 def test_cli_evaluate_prints_a_table(run_dir, capsys, tmp_path):
     output = str(tmp_path / "cli.json")
     code = cli.main(["evaluate", "--run-dir", run_dir, "--metrics", "fid,is",

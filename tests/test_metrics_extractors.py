@@ -196,3 +196,17 @@ def test_conditional_generator_gets_balanced_labels():
     outputs = metrics.generator_features(first_pixel, generator, 10, 3, batch_size=3,
                                          num_classes=4, progress=False)
     np.testing.assert_allclose(outputs["features"][:, 0], (np.arange(10) % 4) / 4.0)
+    # The labels come back beside the features (label accuracy needs them), from both the
+    # N(0, I) path and the model-prior path.
+    np.testing.assert_array_equal(outputs["labels"], np.arange(10) % 4)
+    from keras_gan import sampling
+
+    facts = {"latent_dim": 3, "num_classes": 4}
+    outputs = metrics.generator_features(
+        first_pixel, generator, 10, batch_size=3, progress=False,
+        prior=lambda n, seed: sampling.prior_inputs(facts, n, seed))
+    np.testing.assert_array_equal(outputs["labels"], np.arange(10) % 4)
+    np.testing.assert_allclose(outputs["features"][:, 0], outputs["labels"] / 4.0)
+    unconditional = metrics.generator_features(first_pixel, tiny_generator(), 5, 4,
+                                               progress=False)
+    assert set(unconditional) == {"features"}

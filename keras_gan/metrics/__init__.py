@@ -32,7 +32,7 @@ from keras_gan.metrics.parzen import (
     parzen_log_likelihoods,
     select_parzen_sigma,
 )
-from keras_gan.metrics.scores import inception_score
+from keras_gan.metrics.scores import inception_score, label_accuracy
 from keras_gan.metrics.streaming import dataset_features, generator_features, noise_dataset
 from keras_gan.metrics.toy import mode_coverage, pacgan_mode_metrics  # noqa: F401
 
@@ -57,6 +57,7 @@ __all__ = [
     "frechet_distance_from_statistics",
     "inception_score",
     "kernel_distance",
+    "label_accuracy",
     "mode_coverage",
     "pacgan_mode_metrics",
     "parzen_log_likelihood",

@@ -21,10 +21,10 @@ from keras_gan.metrics.extractors import (
 )
 from keras_gan.metrics.manifold import density_coverage, precision_recall
 from keras_gan.metrics.parzen import DEFAULT_SIGMAS, parzen_log_likelihood, select_parzen_sigma
-from keras_gan.metrics.scores import inception_score
+from keras_gan.metrics.scores import inception_score, label_accuracy
 from keras_gan.metrics.streaming import dataset_features, generator_features
 
-METRICS = ("fid", "kid", "is", "pr", "dc", "parzen")
+METRICS = ("fid", "kid", "is", "pr", "dc", "parzen", "acc")
 DEFAULT_METRICS = ("fid", "kid", "is", "pr")
 EXTRACTORS = ("inception", "domain")
 METRICS_FILE = runs.METRICS_REPORT
@@ -59,7 +59,8 @@ def compute_metrics(real, fake, metrics=DEFAULT_METRICS, *, kid_subset_size=1000
     Args:
         real: dict. Extractor outputs of real images: "features", "probabilities" and, for
             Parzen, "pixels" (the first half selects sigma, the second half is scored).
-        fake: dict. The same for generated images.
+        fake: dict. The same for generated images, and for "acc" their "labels" (what
+            `generator_features` returns for a conditional generator).
         metrics: sequence of names among `METRICS`. Defaults to fid, kid, is, pr.
         kid_subset_size: int. Capped at the smaller sample count. Defaults to 1000.
         kid_num_subsets: int. Defaults to 100.
@@ -95,6 +96,14 @@ def compute_metrics(real, fake, metrics=DEFAULT_METRICS, *, kid_subset_size=1000
         values["density"], values["coverage"] = density_coverage(
             real["features"], fake["features"], k=dc_k)
         protocol["dc"] = {"k": dc_k}
+    if "acc" in metrics:
+        if "labels" not in fake:
+            raise ValueError("Metric 'acc' (label accuracy) needs a conditional generator: "
+                             "the generated outputs hold no labels. Received: generated "
+                             f"outputs {sorted(fake)}; leave 'acc' out for this model.")
+        values["label_accuracy"] = label_accuracy(fake["probabilities"], fake["labels"])
+        protocol["acc"] = {"labels": "balanced: i % num_classes",
+                           "classified_by": "the extractor's classifier, argmax"}
     if "parzen" in metrics:
         pixels = real["pixels"]
         half = len(pixels) // 2
@@ -283,7 +292,8 @@ _LABELS = {"fid": ("FID", None), "kid": ("KID", "kid_std"), "is": ("IS", "is_std
            "precision": ("precision", None), "recall": ("recall", None),
            "density": ("density", None), "coverage": ("coverage", None),
            "parzen_log_likelihood": ("Parzen log-likelihood", "parzen_standard_error"),
-           "parzen_sigma": ("Parzen sigma", None)}
+           "parzen_sigma": ("Parzen sigma", None),
+           "label_accuracy": ("label accuracy", None)}
 
 
 def format_table(report):

@@ -136,7 +136,9 @@ def generator_features(extractor, generator, num_samples, latent_dim=None, batch
             (z ~ N(0, I) of `latent_dim`, balanced labels with `num_classes`).
 
     Returns:
-        dict of numpy arrays `[num_samples, ...]`, one per extractor output.
+        dict of numpy arrays `[num_samples, ...]`, one per extractor output, and for a
+        conditional generator "labels" (int32 `[num_samples]`): the label each image was
+        generated for.
     """
     _check_positive_int(num_samples, "num_samples")
     _check_positive_int(batch_size, "batch_size")
@@ -148,7 +150,11 @@ def generator_features(extractor, generator, num_samples, latent_dim=None, batch
         noise, rebuild = sampling.input_dataset(prior(num_samples, seed), batch_size)
 
         def prior_step(batch):
-            return extractor(generator(rebuild(batch), **options))
+            inputs = rebuild(batch)
+            outputs = dict(extractor(generator(inputs, **options)))
+            if isinstance(inputs, (list, tuple)):  # [z, labels]: a conditional generator
+                outputs["labels"] = inputs[1]
+            return outputs
 
         return _stream(prior_step, noise, num_samples, strategy, progress, "generated")
     if latent_dim is None:
@@ -159,8 +165,11 @@ def generator_features(extractor, generator, num_samples, latent_dim=None, batch
     _check_positive_int(num_classes, "num_classes", allow_none=True)
 
     def step(batch):
-        inputs = batch if num_classes is None else list(batch)
-        return extractor(generator(inputs, **options))
+        if num_classes is None:
+            return extractor(generator(batch, **options))
+        outputs = dict(extractor(generator(list(batch), **options)))
+        outputs["labels"] = batch[1]
+        return outputs
 
     noise = noise_dataset(num_samples, latent_dim, batch_size, num_classes, seed)
     return _stream(step, noise, num_samples, strategy, progress, "generated")

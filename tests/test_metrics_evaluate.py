@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import time
 
 import numpy as np
 import pytest
@@ -116,12 +117,25 @@ def test_metrics_callback_computes_and_plots_during_fit(tmp_path):
                      networks.mlp_discriminator((8, 8, 1), hidden_units=(16,)))
     gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.Adam(1e-3))
     extractor = metrics.domain_extractor(metrics.build_domain_classifier((8, 8, 1), 10))
-    callback = metrics.MetricsCallback(images, extractor, metrics=("fid", "kid"),
-                                       every_n_epochs=2, num_samples=32, batch_size=16,
-                                       output_dir=str(tmp_path), kid_subset_size=16)
+    class SlowEvaluation(metrics.MetricsCallback):  # evaluations take >= 0.3 s of wall
+        def evaluate(self):
+            time.sleep(0.3)
+            return super().evaluate()
+
+    callback = SlowEvaluation(images, extractor, metrics=("fid", "kid"),
+                              every_n_epochs=2, num_samples=32, batch_size=16,
+                              output_dir=str(tmp_path), kid_subset_size=16)
+    started = time.perf_counter()
     history = gan.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), epochs=4,
                       callbacks=[callback], verbose=0)
+    fit_seconds = time.perf_counter() - started
     assert [row["epoch"] for row in callback.history] == [2, 4]
+    # Training time so far, evaluations left out: the run's time-to-quality curve.
+    first, last = callback.history
+    assert 0 < first["train_seconds"] < last["train_seconds"]
+    assert 0 < first["train_cpu_seconds"] < last["train_cpu_seconds"]
+    # fit's wall holds the training time to epoch 4 plus both evaluations (>= 0.3 s each).
+    assert last["train_seconds"] <= fit_seconds - 0.6
     assert history.history["fid"] == pytest.approx([row["fid"] for row in callback.history])
     # The last value is the FID of the trained generator on the same noise (the model's
     # prior, `GAN.sample_prior`: z ~ N(0, I) from numpy's default_rng(seed)), recomputed.

@@ -159,6 +159,9 @@ def test_metrics_every_writes_curves_and_keeps_them_on_resume(tmp_path):
     assert [r["epoch"] for r in rows] == ["1", "2"]  # epoch 1's row survived the resume
     assert float(rows[0]["fid"]) == pytest.approx(first.history["fid"][0], rel=1e-6)
     assert float(rows[1]["fid"]) == pytest.approx(resumed.history["fid"][-1], rel=1e-6)
+    # The training time keeps counting across the resume (from epoch 1's row).
+    assert 0 < float(rows[0]["train_cpu_seconds"]) < float(rows[1]["train_cpu_seconds"])
+    assert 0 < float(rows[0]["train_seconds"]) < float(rows[1]["train_seconds"])
     # TensorBoard holds the same metric values, one point per epoch across the resume.
     scalars, _ = read_events(out / "tensorboard")
     for name in ("fid", "kid"):

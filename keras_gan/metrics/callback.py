@@ -2,6 +2,7 @@
 
 import csv
 import os
+import time
 
 import numpy as np
 import tensorflow as tf
@@ -20,7 +21,10 @@ class MetricsCallback(keras.callbacks.Callback):
     are added to the epoch's `logs` (so `History`, CSV loggers and later callbacks see
     them, e.g. `logs["fid"]`), kept in `history`, and, when `output_dir` is set, written to
     `metrics.csv` and plotted with the loss curves in `metrics.png` (losses left,
-    metrics right).
+    metrics right). Each row also holds the training time so far in this process, the
+    evaluations' own time left out: `train_seconds` (wall) and `train_cpu_seconds` (CPU
+    time of the process, every thread): a time-to-quality curve of the run (a `history`
+    restored on resume continues from its last row's times).
 
     Args:
         real_data: tf.data.Dataset (batched images or (images, labels)) or array
@@ -78,6 +82,24 @@ class MetricsCallback(keras.callbacks.Callback):
         self._extract = (_with_pixels(extractor) if "parzen" in self.metric_names
                          else extractor)
         self._real = None
+        self._started = None  # (wall, CPU) at the start of training
+        self._evaluation_time = [0.0, 0.0]  # (wall, CPU) spent in evaluations
+
+    def on_train_begin(self, logs=None):
+        # A resumed run (`history` restored) continues from its last row's times; epochs
+        # trained after that row before the interruption are not counted.
+        last = self.history[-1] if self.history else {}
+        self._started = (time.perf_counter() - last.get("train_seconds", 0.0),
+                         time.process_time() - last.get("train_cpu_seconds", 0.0))
+        self._evaluation_time = [0.0, 0.0]
+
+    def _training_time(self):
+        """(wall, CPU) seconds of training since `on_train_begin`, evaluations excluded."""
+        if self._started is None:  # called outside fit
+            return None, None
+        wall = time.perf_counter() - self._started[0] - self._evaluation_time[0]
+        cpu = time.process_time() - self._started[1] - self._evaluation_time[1]
+        return round(wall, 2), round(cpu, 2)
 
     def _generator_facts(self):
         generator = self.generator
@@ -116,9 +138,14 @@ class MetricsCallback(keras.callbacks.Callback):
                 self.loss_history.setdefault(name, []).append(float(value))
         if (epoch + 1) % self.every_n_epochs:
             return
+        wall, cpu = self._training_time()
+        started = (time.perf_counter(), time.process_time())
         values = self.evaluate()
+        self._evaluation_time[0] += time.perf_counter() - started[0]
+        self._evaluation_time[1] += time.process_time() - started[1]
         logs.update(values)
-        self.history.append({"epoch": epoch + 1, **values})
+        times = {} if wall is None else {"train_seconds": wall, "train_cpu_seconds": cpu}
+        self.history.append({"epoch": epoch + 1, **values, **times})
         if self.output_dir:
             os.makedirs(self.output_dir, exist_ok=True)
             self._write_csv(os.path.join(self.output_dir, METRICS_CSV))
@@ -139,7 +166,8 @@ class MetricsCallback(keras.callbacks.Callback):
         import matplotlib.pyplot as plt
 
         metric_keys = sorted({key for row in self.history for key in row} - {"epoch"}
-                             - {k for k in ("kid_std", "is_std", "parzen_standard_error")})
+                             - {k for k in ("kid_std", "is_std", "parzen_standard_error",
+                                            "train_seconds", "train_cpu_seconds")})
         figure, axes = plt.subplots(1, 1 + len(metric_keys),
                                     figsize=(4 * (1 + len(metric_keys)), 3.2), dpi=100,
                                     squeeze=False)

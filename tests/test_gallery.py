@@ -101,6 +101,22 @@ def test_page_rows_show_ratio_label_accuracy_and_goal(tmp_path):
     assert "training summed over the 5 runs: 71 CPU-minutes, 36 minutes wall" in text
 
 
+def test_fid_curve_from_a_runs_metrics_rows(tmp_path):
+    gallery = load_script(SCRIPT)
+    from keras_gan import runs
+
+    run = runs.RunDirectory(str(tmp_path / "run"))
+    os.makedirs(run.path)
+    assert gallery.write_fid_curve(run.path, str(tmp_path / "none.png"), 5.0, "wgan") is None
+    assert not (tmp_path / "none.png").exists()  # no metrics.csv: no curve
+    with open(run.metrics_csv, "w") as f:
+        f.write("epoch,fid,train_cpu_seconds,train_seconds\n"
+                "100,400.0,120.0,70.0\n200,90.5,240.0,140.0\n")
+    points = gallery.write_fid_curve(run.path, str(tmp_path / "curve.png"), 5.0, "wgan")
+    assert points == [(2.0, 400.0), (4.0, 90.5)]
+    assert Image.open(tmp_path / "curve.png").format == "PNG"
+
+
 def test_unknown_variant_is_an_error_naming_it():
     result = subprocess.run([sys.executable, SCRIPT, "--variants", "gan,vae"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)

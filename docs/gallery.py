@@ -474,7 +474,7 @@ def write_page(path, rows, mixtures, floors, protocols, args):
     for size, floor in floors.items():
         name = "real data" if len(floors) == 1 or size == 32 else f"real data ({size}x{size})"
         lines.append(f"| {name} | – | the {floor['num_train']} training images | – | – | "
-                     f"{_number(floor['fid'], 2)} | 1.0 | {_number(floor['is'], 2)} | – | – "
+                     f"{_number(floor['fid'], 2)} | 1.00 | {_number(floor['is'], 2)} | – | – "
                      "| – |")
     for row in rows:
         paper = recipes.get(row["variant"]).paper.replace("|", "/")
@@ -490,7 +490,7 @@ def write_page(path, rows, mixtures, floors, protocols, args):
         lines.append(
             f"| {row['variant']} | {paper} | `{row['command']}` | {row['epochs']} "
             f"({row['steps']}) | {_number(row['train_cpu_seconds'] / 60, 1)} | "
-            f"{_number(row['fid'], 2)} | {_number(row['fid_ratio'], 1)} | "
+            f"{_number(row['fid'], 2)} | {_number(row['fid_ratio'], 2)} | "
             f"{_number(row['is'], 2)} | "
             f"{'–' if accuracy is None else f'{100 * accuracy:.1f}%'} | "
             f"{'met' if meets_goal(row) else '**not met**'} | {image}<br>{row['grid']}{size_note}"

@@ -62,7 +62,7 @@ def test_one_variant_end_to_end(tmp_path):
     summary = json.loads((runs / "gallery-summary.json").read_text())
     ratio = metrics["fid"] / summary["floor"]["32"]["fid"]
     assert summary["digits"][0]["fid_ratio"] == pytest.approx(ratio)
-    assert float(cells[header.index("FID / floor")]) == round(ratio, 1)
+    assert float(cells[header.index("FID / floor")]) == round(ratio, 2)
     assert ratio == pytest.approx(fid / floor, rel=0.01)
     # Training CPU time of the train process: positive, and recorded beside the wall time.
     assert record["train_cpu_seconds"] > 0
@@ -95,7 +95,7 @@ def test_page_rows_show_ratio_label_accuracy_and_goal(tmp_path):
     # a conditional row needs 95% label accuracy too.
     assert [_table_row(text, v)[goal] for v in ("gan", "wgan", "dcgan", "cgan", "acgan")] == [
         "met", "**not met**", "**not met**", "met", "**not met**"]
-    assert _table_row(text, "wgan")[ratio] == "6.0"
+    assert _table_row(text, "wgan")[ratio] == "6.00"
     assert _table_row(text, "cgan")[header.index("label accuracy")] == "96.0%"
     assert _table_row(text, "gan")[header.index("train CPU-min")] == "10.0"
     assert "training summed over the 5 runs: 71 CPU-minutes, 36 minutes wall" in text

@@ -3,7 +3,7 @@ evaluates it and writes `docs/gallery.md`; its 2-D mixtures section (ring8, grid
 the mode-collapse benchmark's results (`benchmarks/mode_collapse.py`: 10 seeds per row,
 its figures), which owns that measurement, instead of training one seed again.
 
-    python docs/gallery.py                      # everything (about an hour on 2 CPU cores)
+    python docs/gallery.py                      # everything (~1 h wall, ~100 CPU-min, 2 cores)
     python docs/gallery.py --variants gan,cgan  # some variants
     python docs/gallery.py --reuse              # keep finished runs, redo grids/metrics/page
 
@@ -68,8 +68,8 @@ DIGITS_EPOCHS = {
     "infogan": 50,    # recipe default (~5 s/epoch)
     "bigan": 50,      # recipe default (~5 s/epoch)
     "sgan": 100,      # recipe: 50 (10 labels per class; 50 epochs: 5.5x, 4.3 CPU-min)
-    "stylegan2": 60,  # recipe: 30, at 16x16 (30 epochs: 5.0x, 4.8 CPU-min; 32x32 costs
-                      # ~28 s/epoch of 44 steps)
+    "stylegan2": 60,  # recipe: 30, at 16x16 (30 epochs: 4.99x, 4.8 CPU-min; 60: 5.8x, 9.6
+                      # CPU-min: one seed each, not monotone; 32x32 costs ~28 s/epoch)
 }
 # Extra `keras-gan train` flags per variant.
 # gan and wgan also record their FID curve (`--metrics-every`, linked from the page).

@@ -72,6 +72,18 @@ def test_parzen_rows_and_halves(mnist_like, tmp_path):
     assert real["log_likelihood"] > report["parzen"]["generated_100"]["log_likelihood"]
     assert "225 +- 2 nats" in report["protocol"]["parzen"]["paper"]
 
+    # The generator's FID against each half, recomputed from the cached extractor's
+    # features of the same 50 samples (seed 0, as the benchmark draws them).
+    extractor = metrics.load_or_train_domain_classifier(str(tmp_path / "work"), folder, epochs=1,
+                                                        seed=0)
+    fake = metrics.generator_features(extractor, generator, 50, batch_size=250, seed=0,
+                                      prior=lambda n, seed: sampling.prior_inputs(facts, n, seed))
+    for key, half in (("metrics", second), ("metrics_vs_first_half", first)):
+        real = extractor(np.asarray(half[:50, ..., None], dtype=np.float32))
+        assert report["generator"][key]["fid"] == pytest.approx(
+            metrics.frechet_distance(np.asarray(real["features"]), fake["features"]), rel=1e-4)
+    assert report["generator"]["metrics"]["fid"] != report["generator"]["metrics_vs_first_half"]["fid"]
+
 
 def test_parzen_validation_must_leave_test_points(mnist_like, tmp_path, capsys):
     benchmark = load_script("benchmarks/mnist_fid.py")

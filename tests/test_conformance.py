@@ -66,7 +66,7 @@ class Variant:
 # The base GAN's constructor arguments at values other than their defaults, set through
 # the recipe's options in every variant's round trip (its `refuses` left out).
 ROUND_TRIP_BASE = {
-    "d_steps": 2, "generator_loss": "minimax", "label_smoothing": 0.1, "ema_decay": 0.5, "seed": 11,
+    "d_steps": 2, "generator_loss": "minimax", "label_smoothing": 0.1, "ema_decay": 0.5, "ema_rampup": 0.2, "seed": 11,
     "r1_gamma": 0.5, "r2_gamma": 0.25, "regularization_interval": 3, "reuse_generator_pass": True,
     "augment": "translation", "pack": 2,
 }

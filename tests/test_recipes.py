@@ -53,11 +53,14 @@ def test_defaults_are_the_recorded_ones():
         golden = json.load(f)
     resolved = {v: {k: recipes.defaults(v, k) for k in recipes.KINDS} for v in recipes.VARIANTS}
     # Settings added after the recording, each with the values it has per variant and kind.
-    added = {"lr_schedule": {v: {k: resolved[v][k].pop("lr_schedule") for k in recipes.KINDS}
-                             for v in recipes.VARIANTS}}
+    added = {key: {v: {k: resolved[v][k].pop(key) for k in recipes.KINDS} for v in recipes.VARIANTS}
+             for key in ("lr_schedule", "ema_rampup")}
     assert json.loads(json.dumps(resolved)) == golden
     assert added["lr_schedule"] == {v: {k: LR_SCHEDULE_DEFAULTS.get((v, k), "constant")
                                         for k in recipes.KINDS} for v in recipes.VARIANTS}
+    # StyleGAN2's images ramp their EMA up as StyleGAN2-ADA does; no other recipe ramps.
+    assert added["ema_rampup"] == {v: {k: 0.05 if (v, k) == ("stylegan2", "image") else None
+                                       for k in recipes.KINDS} for v in recipes.VARIANTS}
 
 
 def test_families_share_one_declaration_of_the_network_sizes():

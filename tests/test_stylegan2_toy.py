@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gan.models.stylegan2 import StyleGAN2, ema_beta, ema_decay_for_half_life, path_lengths
+from keras_gan.models.stylegan2 import StyleGAN2, ema_decay_for_half_life, path_lengths
 from keras_gan.networks import stylegan2 as sg
 from tests.helpers import assert_mirrored_equals_one_device, assert_resumes_exactly, batches, ring_points
 
@@ -262,19 +262,6 @@ def test_recipe_builds_the_toy_edition_on_2d_data_and_the_image_net_on_images():
 
 
 # --------------------------------------------------------------------------- EMA
-
-
-@pytest.mark.parametrize("batch", [32, 64])
-def test_ema_beta_follows_stylegan2_ada_half_life_and_rampup(batch):
-    # ADA's training loop: ema_nimg = min(10k, cur_nimg * 0.05), beta = 0.5 ** (batch /
-    # ema_nimg), cur_nimg = step * batch the images seen before the update.
-    decay = ema_decay_for_half_life(batch)
-    assert decay == pytest.approx(0.5 ** (batch / 10_000))
-    for step in (0, 1, 2, 10, 100, 1000, 3124, 3125, 6249, 6250, 6251, 20_000):
-        nimg = min(10_000, step * batch * 0.05)
-        expected = 0.5 ** (batch / nimg) if nimg > 0 else 0.0
-        assert float(ema_beta(step, decay, 0.05)) == pytest.approx(expected, rel=1e-5, abs=1e-12), step
-    assert float(ema_beta(7, decay, None)) == pytest.approx(decay)
 
 
 def test_model_ema_starts_as_a_copy_of_g_and_ramps_up():

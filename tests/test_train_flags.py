@@ -20,7 +20,7 @@ FLAGS = [
     "--variant", "--dataset", "--data-dir", "--image-size", "--output-dir", "--resume",
     "--strategy", "--seed", "--epochs", "--steps", "--batch-size", "--latent-dim", "--g-lr",
     "--d-lr", "--lr-schedule", "--beta-1", "--beta-2", "--d-steps", "--generator-loss", "--label-smoothing",
-    "--ema-decay", "--base-filters", "--hidden-units", "--num-samples", "--verbose",
+    "--ema-decay", "--ema-rampup", "--base-filters", "--hidden-units", "--num-samples", "--verbose",
     "--precision", "--checkpoint-every", "--deterministic", "--sync-batch-norm",
     "--connect-timeout", "--metrics-every", "--metrics", "--metrics-extractor",
     "--metrics-samples", "--no-tensorboard", "--option",

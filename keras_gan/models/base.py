@@ -37,6 +37,7 @@ from keras_gan import augment as augment_lib
 from keras_gan import losses, sampling, streams
 from keras_gan.data import ranges
 from keras_gan.replicas import replica_info, replica_slice
+from keras_gan.models import ema as ema_lib
 from keras_gan.models import packing, regularization
 from keras_gan.models.two_networks import TwoNetworks, check_optimizers, deserialize_networks
 from keras_gan.networks.spectral import update_spectral_norms
@@ -134,7 +135,14 @@ class GAN(TwoNetworks, keras.Model):
         label_smoothing: float. One-sided label smoothing of D's real targets
             (Salimans et al. 2016). Defaults to 0.
         ema_decay: float or None. When set, keeps an exponential moving average of G's
-            weights (`ema_generator`), used by `generate` and export. Defaults to None.
+            weights (`ema_generator`), used by `generate` and export: the decay per G
+            step in steady state (`keras_gan.models.ema.ema_decay_for_half_life(batch)`
+            gives StyleGAN2's half-life of 10k images). Defaults to None.
+        ema_rampup: float or None. With `ema_decay`, ramps the EMA's half-life up from
+            zero as StyleGAN2-ADA does: `min(half-life, step * ema_rampup)` G steps
+            (`keras_gan.models.ema.ema_beta`; ADA uses 0.05), so that early in a run the
+            average follows G instead of holding its initial weights. None keeps
+            `ema_decay` from the first step. Defaults to None.
         seed: int. Base seed of the training noise; training noise is a pure function of
             (seed, step), so a resumed run draws what the uninterrupted run drew.
             Defaults to 0.
@@ -197,6 +205,7 @@ class GAN(TwoNetworks, keras.Model):
         generator_loss="non_saturating",
         label_smoothing=0.0,
         ema_decay=None,
+        ema_rampup=None,
         seed=0,
         augment=None,
         r1_gamma=0.0,
@@ -227,8 +236,7 @@ class GAN(TwoNetworks, keras.Model):
             raise ValueError(
                 f"`label_smoothing` must be in [0, 1). Received: label_smoothing={label_smoothing}"
             )
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(f"`ema_decay` must be in (0, 1) or None. Received: ema_decay={ema_decay}")
+        ema_decay, ema_rampup = ema_lib.check_ema_options(ema_decay, ema_rampup)
         self.generator = generator
         self.discriminator = discriminator
         inferred_latent_dim = int(generator.inputs[0].shape[-1]) if generator.inputs else None
@@ -244,6 +252,7 @@ class GAN(TwoNetworks, keras.Model):
         self.generator_loss = generator_loss
         self.label_smoothing = float(label_smoothing)
         self.ema_decay = ema_decay
+        self.ema_rampup = ema_rampup
         self.seed = int(seed)
         self.augment = augment_lib.get(augment)
         if self.augment is not None and len(self.image_shape) != 3:
@@ -738,8 +747,10 @@ class GAN(TwoNetworks, keras.Model):
         self._ema_model.set_weights(self.generator.get_weights())
 
     def ema_beta(self):
-        """The EMA decay of this G update (constant `ema_decay`; StyleGAN2 ramps it up)."""
-        return self.ema_decay
+        """This G update's EMA decay, `keras_gan.models.ema.ema_beta(step, ema_decay,
+        ema_rampup)`, `step` the 0-based index of the update (the G optimizer has already
+        counted it); `ema_decay` throughout when `ema_rampup` is None."""
+        return ema_lib.ema_beta(self.g_optimizer.iterations - 1, self.ema_decay, self.ema_rampup)
 
     def _update_ema(self):
         beta = self.ema_beta()
@@ -767,6 +778,7 @@ class GAN(TwoNetworks, keras.Model):
             "generator_loss": self.generator_loss,
             "label_smoothing": self.label_smoothing,
             "ema_decay": self.ema_decay,
+            "ema_rampup": self.ema_rampup,
             "seed": self.seed,
             "augment": None if self.augment is None else self.augment.get_config(),
             "r1_gamma": self.r1_gamma,

@@ -28,6 +28,7 @@ import tensorflow as tf
 
 from keras_gan import streams
 from keras_gan.models.base import GAN, Objective
+from keras_gan.models.ema import ema_beta, ema_decay_for_half_life  # noqa: F401  (public here too)
 from keras_gan.replicas import replica_slice
 from keras_gan.networks.stylegan2 import (
     StyleBasedGenerator,
@@ -36,43 +37,6 @@ from keras_gan.networks.stylegan2 import (
 )
 
 __all__ = ["StyleGAN2", "ema_beta", "ema_decay_for_half_life", "path_lengths", "stylegan2"]
-
-
-def ema_decay_for_half_life(batch_size, half_life_images=10_000):
-    """The per-step EMA decay whose half-life is `half_life_images` training images:
-    `beta = 0.5 ** (batch_size / half_life_images)` (StyleGAN2 / StyleGAN2-ADA's
-    `ema_kimg` = 10: 0.99778 at batch 32)."""
-    return 0.5 ** (batch_size / half_life_images)
-
-
-def ema_beta(step, ema_decay, rampup):
-    """EMA decay of G update `step` (0-based) with StyleGAN2-ADA's ramp-up.
-
-    ADA's training loop: `ema_nimg = min(ema_kimg * 1000, cur_nimg * ema_rampup)`,
-    `beta = 0.5 ** (batch / ema_nimg)`, `cur_nimg = step * batch` the images seen before
-    the update. Written with the steady-state decay `ema_decay = 0.5 ** (batch /
-    (ema_kimg * 1000))`, whose half-life is `h = log 0.5 / log ema_decay` steps, the batch
-    size cancels: `beta = 0.5 ** (1 / min(h, step * rampup))`, 0 at step 0 (the EMA starts
-    as a copy of G), reaching `ema_decay` once `step * rampup >= h`.
-
-    Karras et al., "Training Generative Adversarial Networks with Limited Data", NeurIPS
-    2020 (https://arxiv.org/abs/2006.06676), training_loop.py's `ema_rampup`.
-
-    Args:
-        step: int or int Tensor. Index of the G update (0 for the first).
-        ema_decay: float in (0, 1). The steady-state decay.
-        rampup: float or None. Ramp-up factor (ADA: 0.05); None: `ema_decay` throughout.
-
-    Returns:
-        A float32 scalar Tensor.
-    """
-    beta = tf.constant(ema_decay, tf.float32)
-    if rampup is None:
-        return beta
-    half_life = tf.constant(np.log(0.5) / np.log(ema_decay), tf.float32)  # in steps
-    ramp = tf.cast(step, tf.float32) * rampup
-    steps = tf.minimum(half_life, ramp)
-    return tf.where(steps > 0, 0.5 ** (1.0 / tf.maximum(steps, 1e-8)), 0.0)
 
 
 def path_lengths(synthesis, ws, noise):
@@ -148,12 +112,9 @@ class StyleGAN2(GAN):
             Defaults to 2.
         style_mixing_prob: float. Probability that a training sample mixes two styles.
             Defaults to 0.9.
-        ema_rampup: float or None. With `ema_decay` (the steady-state decay per G step,
-            e.g. `ema_decay_for_half_life(batch)`, StyleGAN2's half-life of 10k images),
-            ramps the EMA's half-life up as StyleGAN2-ADA does: `min(half-life, step *
-            ema_rampup)` steps (see `ema_beta`). None keeps `ema_decay` throughout.
-            Defaults to None.
-        **kwargs: passed to `GAN` (`ema_decay`, `seed`, `d_steps`, ...).
+        **kwargs: passed to `GAN` (`ema_decay`, e.g. `ema_decay_for_half_life(batch)`,
+            StyleGAN2's half-life of 10k images; `ema_rampup`, ADA's ramp-up; `seed`,
+            `d_steps`, ...).
 
     Example:
     ```python
@@ -179,15 +140,8 @@ class StyleGAN2(GAN):
         pl_decay=0.01,
         pl_batch_shrink=2,
         style_mixing_prob=0.9,
-        ema_rampup=None,
         **kwargs,
     ):
-        if ema_rampup is not None and (
-            isinstance(ema_rampup, bool) or not isinstance(ema_rampup, (int, float)) or ema_rampup <= 0
-        ):
-            raise ValueError(
-                f"`ema_rampup` must be a positive number or None. Received: ema_rampup={ema_rampup!r}"
-            )
         if not isinstance(generator, StyleBasedGenerator):
             raise ValueError(
                 "`generator` must be a style-based generator, "
@@ -220,7 +174,6 @@ class StyleGAN2(GAN):
         self.pl_decay = float(pl_decay)
         self.pl_batch_shrink = pl_batch_shrink
         self.style_mixing_prob = float(style_mixing_prob)
-        self.ema_rampup = None if ema_rampup is None else float(ema_rampup)
         # Assigned inside the train step: "only_first_replica" lets every replica assign
         # (the value is the same on all: the lengths' mean is all-reduced).
         self.pl_mean = keras.Variable(
@@ -353,11 +306,6 @@ class StyleGAN2(GAN):
         """State beyond G, D, optimizers and EMA that a resumed run needs."""
         return {"pl_mean": self.pl_mean}
 
-    def ema_beta(self):
-        """This G update's EMA decay: `ema_beta(step, ema_decay, ema_rampup)`, `step` the
-        0-based index of the update (the G optimizer has already counted it)."""
-        return ema_beta(self.g_optimizer.iterations - 1, self.ema_decay, self.ema_rampup)
-
     # --------------------------------------------------------------- sampling
 
     generation_options = ("truncation_psi", "noise_mode")
@@ -403,7 +351,6 @@ class StyleGAN2(GAN):
             "pl_decay": self.pl_decay,
             "pl_batch_shrink": self.pl_batch_shrink,
             "style_mixing_prob": self.style_mixing_prob,
-            "ema_rampup": self.ema_rampup,
         }
 
 

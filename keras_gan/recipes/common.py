@@ -105,6 +105,7 @@ def gan_kwargs(config):
         "generator_loss": config["generator_loss"],
         "label_smoothing": config["label_smoothing"],
         "ema_decay": config["ema_decay"],
+        "ema_rampup": config["ema_rampup"],
         "seed": config["seed"],
         "reuse_generator_pass": config["reuse_generator_pass"],
     }

@@ -20,6 +20,8 @@ BASE_DEFAULTS = {
     "generator_loss": "non_saturating",
     "label_smoothing": 0.0,
     "ema_decay": None,
+    # StyleGAN2-ADA's ramp-up of the EMA's half-life (`GAN(ema_rampup=...)`); None: none.
+    "ema_rampup": None,
     "base_filters": 64,
     "hidden_units": 256,
     # One G forward pass serving the D and the G step (`GAN(reuse_generator_pass=...)`).

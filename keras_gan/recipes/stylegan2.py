@@ -8,7 +8,7 @@ follows the ADA heuristic `0.0002 * size^2 / batch_size` (0.0032 at 16 px, 0.012
 length weight 2 every 4 steps, style mixing 0.9, an EMA of G with StyleGAN2's half-life
 of 10k images (`0.5 ** (batch / 10000)` per step, 0.99778 at batch 32), its half-life
 ramped up as StyleGAN2-ADA does (`min(10k, 0.05 * images seen)`; `--ema-decay` sets the
-steady-state decay, `--option ema_rampup=...` the ramp). Networks are narrow
+steady-state decay, `--ema-rampup` the ramp). Networks are narrow
 (`--base-filters`, the most feature maps of any layer, 64; `channel_base` 1024, so 32 px
 layers have 32) so a `digits` epoch takes CPU seconds.
 
@@ -34,7 +34,7 @@ modes covered by 2000 samples, `keras_gan.metrics.mode_coverage`):
 - no EMA of G: a G that still circles the ring averages towards the centre (with R1
   0.001, EMA 0.99 fell from 8 to 4 modes between steps 500 and 1500).
 
-Options (`--option key=value`): `r1_gamma`, `regularization_interval`, `r2_gamma`, `ema_rampup`,
+Options (`--option key=value`): `r1_gamma`, `regularization_interval`, `r2_gamma`,
 `augment` (DiffAugment policy, images only), `pl_weight`, `pl_interval`,
 `style_mixing_prob`, `mapping_layers`, `mbstd_group_size`; images: `channel_base`;
 toy data: `num_layers` (styled dense layers; `--hidden-units` sets their width).
@@ -43,7 +43,7 @@ toy data: `num_layers` (styled dense layers; `--hidden-units` sets their width).
 import keras
 
 from keras_gan import models, networks
-from keras_gan.models.stylegan2 import ema_decay_for_half_life
+from keras_gan.models.ema import ema_decay_for_half_life
 from keras_gan.networks.stylegan2 import STYLEGAN2_IMAGE_SIZES
 from keras_gan.recipes.registry import Recipe, register
 from keras_gan.recipes.common import discriminator_shape, gan_kwargs, pack_kwargs
@@ -57,7 +57,7 @@ IMAGE_DEFAULTS = {
     "beta_1": 0.0,
     "beta_2": 0.99,
     # None: 0.5 ** (batch_size / 10000), StyleGAN2's EMA half-life of 10k images, ramped
-    # up as StyleGAN2-ADA does (`ema_rampup`); --ema-decay sets the steady-state decay.
+    # up as StyleGAN2-ADA does (`--ema-rampup`); --ema-decay sets the steady-state decay.
     "ema_decay": None,
     "ema_rampup": 0.05,
     "base_filters": 64,  # channel_max
@@ -181,7 +181,6 @@ def build(element_shape, config, num_classes=None):
         mbstd_group_size=config["mbstd_group_size"],
         augment=config["augment"],
         **_training_kwargs(config, r1_gamma=r1_gamma),
-        ema_rampup=config["ema_rampup"],
         **kwargs,
     )
 

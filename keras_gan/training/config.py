@@ -95,6 +95,9 @@ class TrainConfig:
     label_smoothing: float | None = setting(None, "One-sided label smoothing of D's real targets.")
     ema_decay: float | None = setting(None, "Decay of an exponential moving average of G's "
                                       "weights (samples and exports use it).")
+    ema_rampup: float | None = setting(None, "With --ema-decay: ramp the EMA's half-life up from "
+                                       "0 as StyleGAN2-ADA does (min(half-life, step x this) G "
+                                       "steps; ADA: 0.05), so early samples follow G.")
     base_filters: int | None = setting(None, "Width of the convolutional networks.")
     hidden_units: int | None = setting(None, "Width of the MLPs' hidden layers.")
     num_samples: int = setting(64, "Images in each sample grid.")

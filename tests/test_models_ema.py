@@ -67,8 +67,10 @@ def test_bad_ema_options_are_refused(ema_decay, ema_rampup, message):
     with pytest.raises(ValueError) as error:
         check_ema_options(ema_decay, ema_rampup)
     assert str(error.value) == message
-    with pytest.raises(ValueError, match="ema_"):
+    # The model refuses them with the same message, before building anything.
+    with pytest.raises(ValueError) as error:
         tiny_gan(ema_decay=ema_decay, ema_rampup=ema_rampup)
+    assert str(error.value) == message
 
 
 def test_ema_rampup_flag_reaches_the_model_and_is_not_an_option(tmp_path):

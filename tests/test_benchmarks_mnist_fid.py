@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from keras_gan import data, metrics, runs, sampling
+from keras_gan.data.arrays import resize_images
 from tests.helpers import load_script
 from tests.helpers_data import write_idx
 from tests.helpers_metrics import make_run_dir, tiny_generator
@@ -83,6 +84,38 @@ def test_parzen_rows_and_halves(mnist_like, tmp_path):
         assert report["generator"][key]["fid"] == pytest.approx(
             metrics.frechet_distance(np.asarray(real["features"]), fake["features"]), rel=1e-4)
     assert report["generator"]["metrics"]["fid"] != report["generator"]["metrics_vs_first_half"]["fid"]
+    # A 28 px generator saw the digits unresized: no resampled floor.
+    assert "floor_through_training_size" not in report["generator"]
+
+
+def test_a_generator_of_another_size_gets_the_floor_through_that_size(mnist_like, tmp_path):
+    folder, images, _ = mnist_like
+    benchmark = load_script("benchmarks/mnist_fid.py")
+    run_dir = make_run_dir(str(tmp_path), tiny_generator(image_shape=(32, 32, 1)))
+    output = tmp_path / "report.json"
+    assert benchmark.main(["--data-dir", folder, "--work-dir", str(tmp_path / "work"),
+                           "--run-dir", run_dir, "--num-samples", "50", "--epochs", "1",
+                           "--parzen-samples", "50", "--parzen-validation", "30",
+                           "--output", str(output)]) == 0
+    floor = json.loads(output.read_text())["generator"]["floor_through_training_size"]
+    assert floor["image_size"] == 32
+    # Recomputed: the first half through the data pipeline's resize to 32 (what a
+    # `--image-size 32` run trains on), then the extractor's resize back to 28.
+    order = np.random.default_rng(0).permutation(200)
+    first, second = images[order[:100], ..., None], images[order[100:], ..., None]
+    train = data.load_arrays(folder, image_size=32)
+    assert train.images.shape[1:] == (32, 32, 1)
+    resampled = resize_images(first.astype(np.float32), 32)
+    np.testing.assert_allclose(resampled, train.images[order[:100]], atol=1e-5)
+    extractor = metrics.load_or_train_domain_classifier(str(tmp_path / "work"), folder, epochs=1,
+                                                        seed=0)
+    expected = metrics.frechet_distance(np.asarray(extractor(second.astype(np.float32))["features"]),
+                                        np.asarray(extractor(resampled)["features"]))
+    assert floor["metrics"]["fid"] == pytest.approx(expected, rel=1e-4)
+    # (Whether the blur costs FID depends on the extractor: a 1-epoch classifier of 200
+    # digits barely sees it; MNIST's costs 16.3 against 1.94, README "Evaluation".)
+    assert floor["metrics"]["fid"] != pytest.approx(json.loads(output.read_text())["floor"]["fid"],
+                                                    rel=1e-3)
 
 
 def test_parzen_validation_must_leave_test_points(mnist_like, tmp_path, capsys):

@@ -67,7 +67,7 @@ def test_bad_ema_options_are_refused(ema_decay, ema_rampup, message):
     with pytest.raises(ValueError) as error:
         check_ema_options(ema_decay, ema_rampup)
     assert str(error.value) == message
-    # The model refuses them with the same message, before building anything.
+    # The model refuses them with the same message.
     with pytest.raises(ValueError) as error:
         tiny_gan(ema_decay=ema_decay, ema_rampup=ema_rampup)
     assert str(error.value) == message

@@ -105,6 +105,35 @@ def save_curves(history, path, title="losses", xlabel="epoch"):
     return path
 
 
+def save_xy_curves(curves, path, title, xlabel, ylabel=None, log_y=False):
+    """Plots `{name: (x values, y values)}` (one marked line per name) to a PNG.
+
+    Unlike `save_curves` (y against 1, 2, ...), each line has its own x values: e.g. a
+    metric against the training CPU-minutes at which it was measured. `log_y` when the
+    values span orders of magnitude (an FID falling from hundreds to tens).
+    """
+    for name, (x, y) in curves.items():
+        if len(x) != len(y):
+            raise ValueError(f"`curves[{name!r}]` needs as many x as y values. Received: "
+                             f"{len(x)} x values and {len(y)} y values")
+    plt = _figure()
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    for name, (x, y) in sorted(curves.items()):
+        ax.plot(x, y, marker="o", markersize=3, label=name)
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    fig.tight_layout()
+    _atomic_save(lambda p: fig.savefig(p, format="png"), path)
+    plt.close(fig)
+    return path
+
+
 class GridLayout:
     """Generator inputs of a sample grid and what its rows mean.
 

@@ -115,18 +115,23 @@ def test_python_block_runs_as_printed(workspace, line, code):
     _run([sys.executable, str(script)], workspace)
 
 
-def _keras_gan_commands():
+_ENVIRONMENT_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _keras_gan_commands(text=None):
     """Every `keras-gan ...` command of the README's bash blocks, with its line number."""
+    text = open(README, encoding="utf-8").read() if text is None else text
     commands = []
-    for start, code in readme_blocks("bash"):
+    for start, code in readme_blocks("bash", text):
         joined = code.replace("\\\n", " ")
         for offset, command_line in enumerate(joined.splitlines()):
             for part in re.split(r"&&|;|\|", command_line.split(" #")[0]):
                 words = shlex.split(part)
+                while words and _ENVIRONMENT_ASSIGNMENT.match(words[0]):
+                    words = words[1:]  # `TF_NUM_INTRAOP_THREADS=1 keras-gan train ...`
                 if words and words[0] == "keras-gan":
                     commands.append((start + offset, words[1:]))
     # And the ones quoted in the prose (`keras-gan sample --run-dir DIR ...`).
-    text = open(README, encoding="utf-8").read()
     for match in re.finditer(r"`(keras-gan [^`]+)`", text):
         line = text.count("\n", 0, match.start()) + 1
         commands.append((line, shlex.split(match.group(1).replace("\n", " "))[1:]))
@@ -134,6 +139,11 @@ def _keras_gan_commands():
 
 
 COMMANDS = _keras_gan_commands()
+
+
+def test_commands_behind_environment_variables_are_found():
+    text = "```bash\nTF_NUM_INTRAOP_THREADS=1 OMP_NUM_THREADS=1 keras-gan train --epochs 2\nFOO=1 ls\n```\n"
+    assert _keras_gan_commands(text) == [(2, ["train", "--epochs", "2"])]
 
 
 def test_every_readme_keras_gan_command_parses():

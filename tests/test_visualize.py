@@ -69,6 +69,18 @@ def test_scatter_and_curves_are_pngs_of_their_figure_size(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.png", "s.png"]
 
 
+def test_xy_curves_are_a_png_and_refuse_unequal_lengths(tmp_path):
+    path = visualize.save_xy_curves({"seed 0": ([1.0, 2.0, 4.0], [600.0, 70.0, 12.0])},
+                                    str(tmp_path / "xy.png"), "FID", "CPU-minutes", log_y=True)
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.size == (600, 400)
+        assert np.asarray(image.convert("L")).std() > 0
+    with pytest.raises(ValueError, match=r"`curves\['b'\]` needs as many x as y values. "
+                                         r"Received: 2 x values and 3 y values"):
+        visualize.save_xy_curves({"b": ([1, 2], [1, 2, 3])}, str(tmp_path / "bad.png"), "t", "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["xy.png"]  # nothing half-written
+
+
 def test_grid_layout_of_an_unconditional_model_is_square_ish_random_samples():
     facts = {"latent_dim": 4, "num_classes": None, "image_shape": [8, 8, 1]}
     layout = visualize.grid_layout(facts, num_samples=10, seed=3)

@@ -24,12 +24,13 @@ def run_curve(run_dir, metric="fid"):
     """`(CPU-minutes, values)` of one run's `metrics.csv` rows that hold `metric`."""
     from keras_gan import runs
 
-    rows = runs.RunDirectory(run_dir).read_metrics_rows()
-    rows = [row for row in rows if metric in row and "train_cpu_seconds" in row]
-    if not rows:
+    if not os.path.isdir(run_dir):
+        raise ValueError(f"{run_dir}: no such run directory.")
+    minutes, values = runs.RunDirectory(run_dir).read_cpu_curve(metric)
+    if not minutes:
         raise ValueError(f"{run_dir}: its metrics.csv has no rows with `{metric}` and "
                          "`train_cpu_seconds` (train with --metrics-every N).")
-    return [row["train_cpu_seconds"] / 60.0 for row in rows], [row[metric] for row in rows]
+    return minutes, values
 
 
 def main(argv=None):

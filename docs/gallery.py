@@ -286,16 +286,15 @@ def write_fid_curve(run_dir, path, floor_fid, variant):
     `[(cpu_minutes, fid)]`, or None when the run has no such curve (nothing written)."""
     from keras_gan import runs
 
-    rows = [row for row in runs.RunDirectory(run_dir).read_metrics_rows()
-            if "fid" in row and "train_cpu_seconds" in row]
-    if not rows:
+    minutes, fids = runs.RunDirectory(run_dir).read_cpu_curve("fid")
+    if not minutes:
         return None
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    points = [(row["train_cpu_seconds"] / 60, row["fid"]) for row in rows]
+    points = list(zip(minutes, fids))
     figure, axis = plt.subplots(figsize=(4.2, 3.0), dpi=100)
     axis.plot(*zip(*points), marker="o", label=variant)
     axis.axhline(GOAL_FID_RATIO * floor_fid, color="tab:green", linestyle="--",

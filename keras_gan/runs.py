@@ -295,6 +295,13 @@ class RunDirectory:
             rows = [row for row in rows if row["epoch"] <= up_to_epoch]
         return rows
 
+    def read_cpu_curve(self, metric="fid"):
+        """`(training CPU-minutes, values)` of `metric` over metrics.csv's rows that hold it
+        (`train_cpu_seconds`: `MetricsCallback`'s CPU time inside `fit`, evaluations left
+        out); two empty lists when the run has no such rows."""
+        rows = [row for row in self.read_metrics_rows() if metric in row and "train_cpu_seconds" in row]
+        return [row["train_cpu_seconds"] / 60.0 for row in rows], [row[metric] for row in rows]
+
 
 def read_history(csv_path):
     """`{column: [floats]}` of a per-epoch CSV log (`keras.callbacks.CSVLogger`)."""

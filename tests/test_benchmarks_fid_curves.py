@@ -39,4 +39,6 @@ def test_a_run_without_metric_rows_and_a_label_count_mismatch_are_refused(tmp_pa
     with pytest.raises(SystemExit):
         script.main([empty, "--png", str(png), "--label", "a", "--label", "b"])
     assert "--label must be given once per RUN_DIR (1). Received: 2 labels" in capsys.readouterr().err
+    assert script.main([str(tmp_path / "missing"), "--png", str(png)]) == 2
+    assert "missing: no such run directory." in capsys.readouterr().err
     assert not png.exists()
